@@ -1,0 +1,34 @@
+# Livelihood — the two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test bench setup lint check messages compilemessages clean-var
+
+run: setup
+	$(PY) scripts/run.py
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+setup:
+	@PYTHON=$(PYTHON) bash scripts/setup.sh
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages:
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete -i ".venv/*" -i "static/vendor/*" -i "var/*" -i "bench/*"
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --no-obsolete -i ".venv/*" -i "static/vendor/*" -i "var/*" -i "staticfiles/*"
+
+compilemessages:
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+
+clean-var:
+	rm -rf var

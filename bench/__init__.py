@@ -1,0 +1,1 @@
+"""Benchmarks. Run them all with ``make bench`` (``.venv/bin/python bench/run.py``)."""

@@ -1,0 +1,1 @@
+"""The floor benchmark's app: one table, one insert view, nothing from the project."""

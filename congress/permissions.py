@@ -1,0 +1,144 @@
+"""Who may do what. Predicates ``user_can_<verb>_<noun>(user, obj)``; views, services and the
+API all use them. A user's scope is computed once per request and cached on the user object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_superuser: bool = False
+    # role -> township ids where the user holds that role
+    township_roles: dict[str, frozenset[int]] = field(default_factory=dict)
+    reviewer_counties: frozenset[int] = frozenset()
+    deputy_id: int | None = None
+    deputy_township_id: int | None = None
+
+    def townships_with(self, *roles: str) -> frozenset[int]:
+        ids: set[int] = set()
+        for role in roles:
+            ids |= self.township_roles.get(role, frozenset())
+        return frozenset(ids)
+
+    @property
+    def staff_townships(self) -> frozenset[int]:
+        return self.townships_with(Role.STAFF)
+
+    @property
+    def any_township_role(self) -> frozenset[int]:
+        return self.townships_with(*[r for r in self.township_roles])
+
+    @property
+    def is_staff_anywhere(self) -> bool:
+        return bool(self.staff_townships)
+
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.reviewer_counties)
+
+    @property
+    def is_deputy(self) -> bool:
+        return self.deputy_id is not None
+
+
+ANONYMOUS_SCOPE = Scope()
+
+
+def get_scope(user) -> Scope:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, "_livelihood_scope", None)
+    if cached is not None:
+        return cached
+    from .models import Deputy, RoleAssignment
+
+    township_roles: dict[str, set[int]] = {}
+    counties: set[int] = set()
+    for role, township_id, county_id in RoleAssignment.objects.filter(user=user).values_list(
+        "role", "township_id", "county_id"
+    ):
+        if role == Role.REVIEWER:
+            counties.add(county_id)
+        else:
+            township_roles.setdefault(role, set()).add(township_id)
+    deputy = Deputy.objects.filter(user=user).values_list("id", "township_id").first()
+    scope = Scope(
+        is_superuser=user.is_superuser,
+        township_roles={k: frozenset(v) for k, v in township_roles.items()},
+        reviewer_counties=frozenset(counties),
+        deputy_id=deputy[0] if deputy else None,
+        deputy_township_id=deputy[1] if deputy else None,
+    )
+    user._livelihood_scope = scope
+    return scope
+
+
+def _township_ids(township) -> tuple[int, int]:
+    """(township id, county id) from a Township instance."""
+    return township.pk, township.county_id
+
+
+def user_can_manage_township(user, township) -> bool:
+    """Presidium staff of this township (or a superuser) may change its data."""
+    scope = get_scope(user)
+    return scope.is_superuser or township.pk in scope.staff_townships
+
+
+def user_can_view_township(user, township) -> bool:
+    """Anyone with a role in the township, a reviewer of its county, or one of its deputies."""
+    scope = get_scope(user)
+    township_id, county_id = _township_ids(township)
+    return (
+        scope.is_superuser
+        or township_id in scope.any_township_role
+        or county_id in scope.reviewer_counties
+        or township_id == scope.deputy_township_id
+    )
+
+
+def user_can_view_roster(user, township) -> bool:
+    """The deputy roster: staff and reviewers (read-only), and the township's other roles."""
+    scope = get_scope(user)
+    township_id, county_id = _township_ids(township)
+    return (
+        scope.is_superuser
+        or township_id in scope.any_township_role
+        or county_id in scope.reviewer_counties
+    )
+
+
+def user_can_view_deputy_phone(user, deputy) -> bool:
+    """A deputy's phone is private: only staff of the deputy's township see it."""
+    scope = get_scope(user)
+    return scope.is_superuser or deputy.township_id in scope.staff_townships
+
+
+def user_can_manage_session(user, session) -> bool:
+    township = session.term.township
+    if township is None:  # a county congress: only superusers for now
+        return get_scope(user).is_superuser
+    return user_can_manage_township(user, township)
+
+
+def user_can_view_session(user, session) -> bool:
+    scope = get_scope(user)
+    term = session.term
+    if scope.is_superuser or term.county_id in scope.reviewer_counties:
+        return True
+    if term.township_id is None:
+        return False
+    return (
+        term.township_id in scope.any_township_role or term.township_id == scope.deputy_township_id
+    )
+
+
+def user_can_view_audit(user, township) -> bool:
+    scope = get_scope(user)
+    return (
+        scope.is_superuser
+        or township.pk in scope.staff_townships
+        or township.county_id in scope.reviewer_counties
+    )

@@ -1,0 +1,186 @@
+"""Reads, filtered by the user's scope. Every list a view shows comes from here."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from .domain import Headcount, quorum_met, quorum_needed
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    AuditEvent,
+    Deputy,
+    RuleSet,
+    Session,
+    Township,
+    Village,
+)
+from .permissions import get_scope
+
+
+def townships_visible_to(user) -> QuerySet[Township]:
+    scope = get_scope(user)
+    qs = Township.objects.select_related("county")
+    if scope.is_superuser:
+        return qs
+    ids = set(scope.any_township_role)
+    if scope.deputy_township_id:
+        ids.add(scope.deputy_township_id)
+    return qs.filter(Q(pk__in=ids) | Q(county_id__in=scope.reviewer_counties))
+
+
+def township_for_user(user, pk: int) -> Township | None:
+    """The township if the user may see it, else None (the view answers 404)."""
+    return townships_visible_to(user).filter(pk=pk).first()
+
+
+def villages_visible_to(user) -> QuerySet[Village]:
+    return Village.objects.filter(township__in=townships_visible_to(user)).select_related(
+        "township"
+    )
+
+
+def deputies_visible_to(user) -> QuerySet[Deputy]:
+    """Roster rows: township roles see their township, reviewers their county."""
+    scope = get_scope(user)
+    qs = Deputy.objects.select_related("township", "home_village", "work_village")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(
+        Q(township_id__in=scope.any_township_role)
+        | Q(township__county_id__in=scope.reviewer_counties)
+    )
+
+
+def deputy_list(user, *, township: Township, search: str = "", in_office: bool | None = None):
+    qs = deputies_visible_to(user).filter(township=township)
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(profession__icontains=search)
+            | Q(home_village__name__icontains=search)
+            | Q(expertise__icontains=[search])
+        )
+    if in_office is not None:
+        qs = qs.filter(in_office=in_office)
+    return qs.order_by("-in_office", "name", "id")
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    scope = get_scope(user)
+    qs = Session.objects.select_related("term", "term__township", "term__county")
+    if scope.is_superuser:
+        return qs
+    township_ids = set(scope.any_township_role)
+    if scope.deputy_township_id:
+        township_ids.add(scope.deputy_township_id)
+    return qs.filter(
+        Q(term__township_id__in=township_ids) | Q(term__county_id__in=scope.reviewer_counties)
+    )
+
+
+def session_headcount(session: Session) -> Headcount:
+    """应到/实到/请假/absent from one aggregate query."""
+    counts = Attendance.objects.filter(session=session).aggregate(
+        due=Count("id"),
+        present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+        leave=Count("id", filter=Q(status=AttendanceStatus.LEAVE)),
+    )
+    return Headcount(
+        due=counts["due"],
+        present=counts["present"],
+        on_leave=counts["leave"],
+        absent=counts["due"] - counts["present"] - counts["leave"],
+    )
+
+
+def ruleset_for_session(session: Session) -> RuleSet:
+    term = session.term
+    if term.township_id:
+        return RuleSet.objects.get_or_create(township_id=term.township_id)[0]
+    return RuleSet.objects.get_or_create(county_id=term.county_id)[0]
+
+
+def session_quorum(session: Session) -> dict:
+    """Headcount plus whether the quorum is met, for the session console."""
+    count = session_headcount(session)
+    rules = ruleset_for_session(session)
+    return {
+        "headcount": count,
+        "quorum_met": quorum_met(
+            present=count.present,
+            in_office=count.due,
+            numerator=rules.quorum_numerator,
+            denominator=rules.quorum_denominator,
+        ),
+        "quorum_needed": quorum_needed(
+            in_office=count.due,
+            numerator=rules.quorum_numerator,
+            denominator=rules.quorum_denominator,
+        ),
+        "quorum_fraction": f"{rules.quorum_numerator}/{rules.quorum_denominator}",
+    }
+
+
+def session_attendance(session: Session) -> QuerySet[Attendance]:
+    return (
+        Attendance.objects.filter(session=session)
+        .select_related("deputy", "deputy__home_village")
+        .order_by("deputy__name", "deputy_id")
+    )
+
+
+def audit_events_visible_to(user, *, township: Township) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(township=township).select_related("actor")
+
+
+def deputies_in_office_for_term(term) -> QuerySet[Deputy]:
+    """实有代表 of a term: the township's township deputies, or the county's county deputies."""
+    if term.township_id:
+        return Deputy.objects.filter(
+            township_id=term.township_id, is_township_deputy=True, in_office=True
+        )
+    return Deputy.objects.filter(
+        township__county_id=term.county_id, is_county_deputy=True, in_office=True
+    )
+
+
+def home_attention(user) -> dict:
+    """What needs the user's attention on their home page, per role."""
+    scope = get_scope(user)
+    items: dict = {"scope": scope}
+    if scope.is_staff_anywhere or scope.is_superuser:
+        townships = townships_visible_to(user)
+        if not scope.is_superuser:
+            townships = townships.filter(pk__in=scope.staff_townships)
+        items["staff_townships"] = list(
+            townships.annotate(
+                deputies_in_office=Count("deputies", filter=Q(deputies__in_office=True)),
+                deputies_without_account=Count(
+                    "deputies", filter=Q(deputies__in_office=True, deputies__user__isnull=True)
+                ),
+            )
+        )
+        items["upcoming_sessions"] = list(
+            sessions_visible_to(user).exclude(status="closed").order_by("date")[:5]
+        )
+    if scope.is_reviewer:
+        items["reviewer_townships"] = list(
+            Township.objects.filter(county_id__in=scope.reviewer_counties)
+            .select_related("county")
+            .annotate(deputies_in_office=Count("deputies", filter=Q(deputies__in_office=True)))
+        )
+    if scope.is_deputy:
+        items["deputy"] = Deputy.objects.select_related("township", "home_village").get(
+            pk=scope.deputy_id
+        )
+        items["deputy_sessions"] = list(
+            Session.objects.filter(attendance__deputy_id=scope.deputy_id)
+            .exclude(status="closed")
+            .select_related("term", "term__township")
+            .order_by("date")[:5]
+        )
+    other_roles = scope.townships_with("teller", "scrutineer", "government")
+    if other_roles:
+        items["other_role_townships"] = list(Township.objects.filter(pk__in=other_roles))
+    return items

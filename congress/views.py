@@ -1,0 +1,448 @@
+"""Thin views: fetch-and-authorize in one helper, call a service, render."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import roster, selectors, services
+from .forms import (
+    AccountForm,
+    AttendanceForm,
+    DeputyForm,
+    RoleAccountForm,
+    RosterUploadForm,
+    RuleSetForm,
+    SessionForm,
+)
+from .models import AttendanceStatus, RoleAssignment, RuleSet, Session
+from .permissions import (
+    get_scope,
+    user_can_manage_session,
+    user_can_manage_township,
+    user_can_view_audit,
+    user_can_view_deputy_phone,
+    user_can_view_roster,
+    user_can_view_session,
+)
+
+
+def township_view(*, manage: bool = False, check=None):
+    """Fetch the township in the user's scope (404 outside it) and check the permission
+    (403 for a visible township the user may not act on)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            township = selectors.township_for_user(request.user, pk)
+            if township is None:
+                raise Http404
+            if manage and not user_can_manage_township(request.user, township):
+                raise PermissionDenied
+            if check is not None and not check(request.user, township):
+                raise PermissionDenied
+            return view(request, township, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _session_or_404(request, pk) -> Session:
+    session = selectors.sessions_visible_to(request.user).filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+@login_required
+def township_list(request):
+    townships = selectors.townships_visible_to(request.user)
+    return render(request, "congress/township_list.html", {"townships": townships})
+
+
+@township_view()
+def township_detail(request, township):
+    from django.db.models import Count, Q
+
+    stats = township.deputies.aggregate(
+        n_in_office=Count("id", filter=Q(in_office=True)),
+        n_women=Count("id", filter=Q(in_office=True, gender="F")),
+        n_county=Count("id", filter=Q(in_office=True, is_county_deputy=True)),
+    )
+    sessions = selectors.sessions_visible_to(request.user).filter(term__township=township)[:10]
+    return render(
+        request,
+        "congress/township_detail.html",
+        {
+            "township": township,
+            "stats": stats,
+            "villages": township.villages.all(),
+            "sessions": sessions,
+            "can_manage": user_can_manage_township(request.user, township),
+            "can_view_roster": user_can_view_roster(request.user, township),
+            "can_view_audit": user_can_view_audit(request.user, township),
+        },
+    )
+
+
+@township_view(check=user_can_view_roster)
+def deputy_list(request, township):
+    search = request.GET.get("q", "").strip()[:50]
+    office = request.GET.get("office", "1")
+    in_office = {"1": True, "0": False}.get(office)
+    qs = selectors.deputy_list(request.user, township=township, search=search, in_office=in_office)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "congress/deputy_list.html",
+        {
+            "township": township,
+            "page": page,
+            "search": search,
+            "office": office,
+            "can_manage": user_can_manage_township(request.user, township),
+            "show_phone": user_can_manage_township(request.user, township),
+        },
+    )
+
+
+@login_required
+def deputy_detail(request, pk):
+    deputy = selectors.deputies_visible_to(request.user).filter(pk=pk).first()
+    if deputy is None:
+        raise Http404
+    return render(
+        request,
+        "congress/deputy_detail.html",
+        {
+            "deputy": deputy,
+            "township": deputy.township,
+            "show_phone": user_can_view_deputy_phone(request.user, deputy),
+            "can_manage": user_can_manage_township(request.user, deputy.township),
+        },
+    )
+
+
+@township_view(manage=True)
+def deputy_create(request, township):
+    form = DeputyForm(request.POST or None, township=township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deputy = services.deputy_create(
+                actor=request.user, township=township, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Deputy %(name)s added.") % {"name": deputy.name})
+            return redirect(deputy)
+    return render(
+        request, "congress/deputy_form.html", {"form": form, "township": township, "deputy": None}
+    )
+
+
+def _managed_deputy(request, pk):
+    deputy = selectors.deputies_visible_to(request.user).filter(pk=pk).first()
+    if deputy is None:
+        raise Http404
+    if not user_can_manage_township(request.user, deputy.township):
+        raise PermissionDenied
+    return deputy
+
+
+@login_required
+def deputy_edit(request, pk):
+    deputy = _managed_deputy(request, pk)
+    form = DeputyForm(request.POST or None, instance=deputy, township=deputy.township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deputy_update(
+                actor=request.user, deputy=deputy, **{f: form.cleaned_data[f] for f in form.fields}
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(deputy)
+    return render(
+        request,
+        "congress/deputy_form.html",
+        {"form": form, "township": deputy.township, "deputy": deputy},
+    )
+
+
+@login_required
+def deputy_account_create(request, pk):
+    deputy = _managed_deputy(request, pk)
+    if deputy.user_id:
+        messages.info(request, _("This deputy already has an account."))
+        return redirect(deputy)
+    form = AccountForm(request.POST or None, initial={"full_name": deputy.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.township_user_create(
+                actor=request.user,
+                township=deputy.township,
+                deputy=deputy,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Account created."))
+            return redirect(deputy)
+    return render(
+        request,
+        "congress/account_form.html",
+        {"form": form, "township": deputy.township, "deputy": deputy},
+    )
+
+
+@township_view(manage=True)
+def township_accounts(request, township):
+    form = RoleAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.township_user_create(
+                actor=request.user,
+                township=township,
+                role=form.cleaned_data["role"],
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Account created."))
+            return redirect("congress:township_accounts", pk=township.pk)
+    assignments = (
+        RoleAssignment.objects.filter(township=township)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+    deputies_with_accounts = township.deputies.filter(user__isnull=False).select_related("user")
+    return render(
+        request,
+        "congress/township_accounts.html",
+        {
+            "township": township,
+            "form": form,
+            "assignments": assignments,
+            "deputies_with_accounts": deputies_with_accounts,
+        },
+    )
+
+
+@township_view(manage=True)
+def roster_import(request, township):
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.roster_import(
+                actor=request.user, township=township, data=form.cleaned_data["file"].read()
+            )
+        except services.RosterImportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _(
+                    "Roster imported: %(created)s added, %(updated)s updated, "
+                    "%(unchanged)s unchanged."
+                )
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+            return redirect("congress:deputy_list", pk=township.pk)
+    status = 400 if errors or form.errors else 200
+    return render(
+        request,
+        "congress/roster_import.html",
+        {"township": township, "form": form, "errors": errors},
+        status=status,
+    )
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=roster.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@township_view(manage=True)
+def roster_template(request, township):
+    village = township.villages.values_list("name", flat=True).first() or ""
+    return _xlsx_response(roster.template_bytes(village), "代表名册模板.xlsx")
+
+
+@township_view(manage=True)
+def roster_export(request, township):
+    deputies = selectors.deputy_list(request.user, township=township)
+    stamp = timezone.localdate().isoformat()
+    return _xlsx_response(roster.export_bytes(deputies), f"{township.name}代表名册-{stamp}.xlsx")
+
+
+@township_view(check=lambda user, township: True)
+def ruleset_edit(request, township):
+    ruleset, _created = RuleSet.objects.get_or_create(township=township)
+    can_manage = user_can_manage_township(request.user, township)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = RuleSetForm(request.POST or None, instance=ruleset)
+    if not can_manage:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ruleset_update(
+                actor=request.user,
+                ruleset=ruleset,
+                **{name: form.cleaned_data[name] for name in form.fields},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Rules saved. Votes already set up keep their own copy."))
+            return redirect("congress:ruleset_edit", pk=township.pk)
+    return render(
+        request,
+        "congress/ruleset_form.html",
+        {"township": township, "form": form, "can_manage": can_manage},
+    )
+
+
+@township_view(check=user_can_view_audit)
+def audit_log(request, township):
+    page = Paginator(selectors.audit_events_visible_to(request.user, township=township), 50)
+    return render(
+        request,
+        "congress/audit_log.html",
+        {"township": township, "page": page.get_page(request.GET.get("page"))},
+    )
+
+
+@township_view(manage=True)
+def session_create(request, township):
+    form = SessionForm(request.POST or None, township=township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session created."))
+            return redirect(session)
+    return render(request, "congress/session_form.html", {"form": form, "township": township})
+
+
+def _session_context(request, session):
+    return {
+        "session": session,
+        "township": session.term.township,
+        "quorum": selectors.session_quorum(session),
+        "can_manage": user_can_manage_session(request.user, session),
+    }
+
+
+@login_required
+def session_detail(request, pk):
+    session = _session_or_404(request, pk)
+    if not user_can_view_session(request.user, session):
+        raise PermissionDenied
+    context = _session_context(request, session)
+    context["attendance"] = selectors.session_attendance(session)
+    context["statuses"] = AttendanceStatus.choices
+    return render(request, "congress/session_detail.html", context)
+
+
+@login_required
+def session_headcount(request, pk):
+    """The headcount panel alone, polled by HTMX on the session page."""
+    session = _session_or_404(request, pk)
+    return render(request, "congress/_headcount.html", _session_context(request, session))
+
+
+@login_required
+@require_POST
+def session_open_roll(request, pk):
+    session = _session_or_404(request, pk)
+    if not user_can_manage_session(request.user, session):
+        raise PermissionDenied
+    try:
+        added = services.session_open_roll(actor=request.user, session=session)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(count)s deputies put on the roll.") % {"count": added})
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def attendance_set(request, pk, deputy_id):
+    session = _session_or_404(request, pk)
+    if not user_can_manage_session(request.user, session):
+        raise PermissionDenied
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Unknown attendance status."), status=400)
+    try:
+        attendance = services.attendance_set(
+            actor=request.user,
+            session=session,
+            deputy_id=deputy_id,
+            status=form.cleaned_data["status"],
+        )
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=409)
+    except session.attendance.model.DoesNotExist as exc:
+        raise Http404 from exc
+    if request.htmx:
+        response = render(
+            request,
+            "congress/_attendance_row.html",
+            {
+                "row": attendance,
+                "session": session,
+                "statuses": AttendanceStatus.choices,
+                "can_manage": True,
+            },
+        )
+        response["HX-Trigger"] = "headcount-changed"
+        return response
+    return redirect(session)
+
+
+def home(request):
+    """A home page per role listing what needs the user's attention."""
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html", {})
+    from django.core.cache import cache
+
+    context = selectors.home_attention(request.user)
+    scope = get_scope(request.user)
+    if scope.is_staff_anywhere or scope.is_superuser:
+        try:
+            context["worker_heartbeat"] = cache.get("worker-heartbeat")
+        except Exception:  # Redis down: the page still works
+            context["worker_heartbeat"] = None
+        context["worker_checked"] = True
+    return render(request, "home.html", context)
