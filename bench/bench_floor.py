@@ -10,6 +10,7 @@ project is being changed. Every real endpoint's figures should be read against t
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _run(args) -> int:
+def _run(args: argparse.Namespace) -> int:
 
     with harness.step("database + migrate"):
         with warnings.catch_warnings():

@@ -103,7 +103,12 @@ class RuleSetForm(forms.ModelForm):
 
     class Meta:
         model = RuleSet
-        exclude = ["township", "county"]
+        fields = [
+            f.name
+            for f in RuleSet._meta.get_fields()
+            if getattr(f, "editable", False)
+            and f.name not in ("id", "township", "county", "updated_at")
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
