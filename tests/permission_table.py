@@ -65,12 +65,12 @@ SESSION_VIEW = TOWNSHIP_VIEW
 SESSION_MANAGE_POST = expect(
     403, anonymous=LOGIN, staff=302, superuser=302, staff_other=404, reviewer_other=404
 )
-# The API answers 403 to anonymous callers (session auth first, so no WWW-Authenticate).
-API_LIST = expect(200, anonymous=403)
-API_TOWNSHIP_DETAIL = expect(200, anonymous=403, staff_other=404, reviewer_other=404)
-API_DEPUTY_DETAIL = expect(200, anonymous=403, deputy=404, staff_other=404, reviewer_other=404)
+# The API answers 401 (WWW-Authenticate: Token) to anonymous callers.
+API_LIST = expect(200, anonymous=401)
+API_TOWNSHIP_DETAIL = expect(200, anonymous=401, staff_other=404, reviewer_other=404)
+API_DEPUTY_DETAIL = expect(200, anonymous=401, deputy=404, staff_other=404, reviewer_other=404)
 API_ATTENDANCE_PATCH = expect(
-    403, anonymous=403, staff=200, superuser=200, staff_other=404, reviewer_other=404
+    403, anonymous=401, staff=200, superuser=200, staff_other=404, reviewer_other=404
 )
 
 
