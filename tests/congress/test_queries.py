@@ -36,9 +36,8 @@ def test_session_page_queries_do_not_grow_with_the_roll(world):
 
 
 def test_api_deputy_list_queries_are_flat(world):
-    from rest_framework.test import APIClient
-
     from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
 
     def fresh_client():
         # A fresh user object per request, as in production (the scope is cached per object).
