@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class County(models.Model):
@@ -100,7 +101,7 @@ class Deputy(models.Model):
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("township")
     )
-    name = models.CharField(_("name"), max_length=32)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=32)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     is_township_deputy = models.BooleanField(_("township deputy"), default=True)
     is_county_deputy = models.BooleanField(_("county deputy"), default=False)

@@ -39,3 +39,9 @@ def test_home_page_is_chinese_by_default_and_english_on_switch(world, client):
     page = client.get(reverse("home")).content.decode()
     assert '<html lang="en">' in page
     assert "Log in" in page and "登录" not in page
+
+
+def test_browser_language_does_not_override_chinese_default(world, client):
+    """A PC or tablet set up in English still shows Chinese until someone switches."""
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page and "登录" in page

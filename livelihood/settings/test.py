@@ -21,6 +21,10 @@ if not env("REDIS_URL", default=""):
     CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
     CELERY_BROKER_URL = REDIS_URL
 
+# Separate test databases for runs side by side (e.g. a developer and CI on one machine).
+DATABASES["default"].setdefault("TEST", {})  # noqa: F405
+DATABASES["default"]["TEST"]["NAME"] = env("LIVELIHOOD_TEST_DB", default="test_livelihood")  # noqa: F405
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
