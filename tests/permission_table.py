@@ -161,6 +161,21 @@ ROWS = [
     ),
 ]
 
+# Each app adds its rows in tests/permissions/<app>.py as a list named ROWS.
+def _app_rows() -> list:
+    import importlib
+    import pkgutil
+
+    from . import permissions as package
+
+    out = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        out.extend(importlib.import_module(f"{package.__name__}.{info.name}").ROWS)
+    return out
+
+
+ROWS = ROWS + _app_rows()
+
 # URL names deliberately outside the table, with the reason.
 EXEMPT_PREFIXES = {
     # Django's admin guards every page itself (is_staff + model permissions); admin:index
