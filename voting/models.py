@@ -1,1 +1,331 @@
-# Models for this stage arrive with its issue; see README.md.
+"""Every secret ballot the congress casts: the project vote (and, later, the evaluation).
+
+Secrecy is a property of these tables (voting/README.md): a Ballot row holds a random id, its
+vote, its marks, its validity, its channel and an optional tracker — no deputy, user, session
+key, address, code or time. Ballot codes are stored only as salted hashes, are never linked to
+a deputy or to a ballot, and are deleted when the vote closes.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import (
+    BallotType,
+    BlankBallotPolicy,
+    PassBase,
+    Session,
+    ShortfallRule,
+    TieRule,
+    VoteMode,
+)
+
+
+class VoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    OPEN = "open", _("Open for voting")
+    CLOSED = "closed", _("Closed, counting")
+    COUNTED = "counted", _("Counted")
+    CERTIFIED = "certified", _("Certified by the scrutineers")
+    PUBLISHED = "published", _("Published")
+    VOID = "void", _("Void")
+
+
+class Vote(models.Model):
+    """A vote at a session, set up from a locked candidate list with the rule set copied on."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="votes", verbose_name=_("session")
+    )
+    candidate_list = models.ForeignKey(
+        "projects.CandidateList",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("candidate list"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runoffs",
+        verbose_name=_("run-off of"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=10, choices=VoteStatus.choices, default=VoteStatus.DRAFT
+    )
+    # The rules, copied from the township's rule set when the vote is set up (V1–V3, S1, B2, P1–P4).
+    mode = models.CharField(_("vote mode"), max_length=12, choices=VoteMode.choices)
+    ballot_type = models.CharField(_("ballot type"), max_length=10, choices=BallotType.choices)
+    slots = models.PositiveSmallIntegerField(_("number of slots"))
+    pass_base = models.CharField(_("pass base"), max_length=10, choices=PassBase.choices)
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"))
+    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"))
+    tie_rule = models.CharField(_("tie at the cutoff"), max_length=10, choices=TieRule.choices)
+    shortfall_rule = models.CharField(
+        _("fewer passing than slots"), max_length=12, choices=ShortfallRule.choices
+    )
+    blank_ballot_policy = models.CharField(
+        _("ballot with no mark"), max_length=14, choices=BlankBallotPolicy.choices
+    )
+    trackers_enabled = models.BooleanField(_("ballot trackers"))
+    # Running the vote
+    code_salt = models.CharField(max_length=32, editable=False)
+    codes_generated = models.PositiveIntegerField(_("codes generated"), default=0)
+    codes_used = models.PositiveIntegerField(_("codes used"), default=0)
+    slips_issued = models.PositiveIntegerField(_("code slips issued"), default=0)
+    paper_issued = models.PositiveIntegerField(_("paper ballots issued"), default=0)
+    paper_mode = models.BooleanField(_("switched to paper ballots"), default=False)
+    paper_counted = models.BooleanField(_("paper ballots counted"), default=False)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    box_digest = models.CharField(_("ballot box digest"), max_length=64, blank=True)
+    certified_at = models.DateTimeField(_("certified at"), null=True, blank=True)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("certified by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    void_reason = models.CharField(_("reason the vote is void"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slots__gte=1), name="vote_slots_positive"),
+            models.CheckConstraint(
+                condition=Q(codes_used__lte=models.F("codes_generated")),
+                name="vote_codes_used_le_generated",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("voting:console", args=[self.pk])
+
+    @property
+    def township(self):
+        return self.session.term.township
+
+
+class VoteCandidate(models.Model):
+    """A candidate as printed on this vote's ballot (V4), copied from the candidate list."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("vote")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vote_candidacies",
+        verbose_name=_("project"),
+    )
+    title = models.CharField(_("title"), max_length=100)
+    content = models.TextField(_("content"), blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    investment = models.DecimalField(
+        _("investment (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("candidate on the ballot")
+        verbose_name_plural = _("candidates on the ballot")
+        ordering = ["vote_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "position"], name="votecandidate_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+
+class OfficerRole(models.TextChoices):
+    CHIEF_SCRUTINEER = "chief", _("Chief scrutineer")
+    SCRUTINEER = "scrutineer", _("Scrutineer")
+    TELLER = "teller", _("Teller")
+
+
+class VoteOfficer(models.Model):
+    """总监票人, 监票人 and 计票人 named for a vote (S3). Tellers entering paper ballots and
+    scrutineers certifying need a user account; the name is what prints on the certificate."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="officers", verbose_name=_("vote")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=OfficerRole.choices)
+    name = models.CharField(_("name"), max_length=32)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vote_duties",
+        verbose_name=_("user account"),
+    )
+
+    class Meta:
+        verbose_name = _("vote officer")
+        verbose_name_plural = _("vote officers")
+        ordering = ["vote_id", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote"], condition=Q(role="chief"), name="one_chief_scrutineer"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
+
+
+class BallotCode(models.Model):
+    """One ballot code, stored only as a salted hash. Codes are drawn at random by the deputies
+    at check-in, so no row here is linked to a deputy; nor to the ballot it casts. All rows of
+    a vote are deleted when the vote closes (the codes are burnt)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("ballot code")
+        verbose_name_plural = _("ballot codes")
+
+
+class BallotStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    BLANK = "blank", _("Blank")
+    INVALID = "invalid", _("Invalid")
+
+
+class BallotChannel(models.TextChoices):
+    ELECTRONIC = "electronic", _("Electronic")
+    PAPER = "paper", _("Paper")
+
+
+class Ballot(models.Model):
+    """A cast ballot. ``choices`` holds one character per candidate in ballot order:
+    Y 赞成, N 反对, A 弃权. Never ordered by insertion: the primary key is random and the box is
+    rewritten in content order when the vote closes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="ballots")
+    choices = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=BallotStatus.choices)
+    channel = models.CharField(max_length=10, choices=BallotChannel.choices)
+    tracker = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["choices", "tracker", "id"]
+        indexes = [models.Index(fields=["vote", "status"])]
+
+    def __str__(self):
+        return f"{self.vote_id}:{self.choices}"
+
+
+class PaperEntry(models.Model):
+    """One paper ballot as keyed in by one of the two tellers, in the order taken from the box.
+    The two sequences (slot A and slot B) are compared; scrutineers resolve mismatches."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="paper_entries")
+    slot = models.CharField(max_length=1, choices=[("A", "A"), ("B", "B")])
+    sequence = models.PositiveIntegerField()
+    choices = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=BallotStatus.choices)
+    doubtful = models.BooleanField(default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("paper ballot entry")
+        verbose_name_plural = _("paper ballot entries")
+        ordering = ["vote_id", "slot", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "slot", "sequence"], name="paperentry_unique_sequence"
+            ),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="paperentry_sequence_pos"),
+        ]
+
+
+class PaperDecision(models.Model):
+    """The scrutineers' decision on one paper ballot where the tellers' entries differ, or a
+    doubtful ballot (B3). Recorded with who decided and why."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="paper_decisions")
+    sequence = models.PositiveIntegerField()
+    choices = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=BallotStatus.choices)
+    reason = models.CharField(max_length=200)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("scrutineers' decision")
+        verbose_name_plural = _("scrutineers' decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "sequence"], name="paperdecision_unique"),
+        ]
+
+
+class VoteResult(models.Model):
+    """The count of a vote (S1, S2), written by the tally from stored ballots."""
+
+    vote = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="result")
+    due = models.PositiveIntegerField(_("deputies due"))
+    present = models.PositiveIntegerField(_("deputies present"))
+    on_leave = models.PositiveIntegerField(_("on leave"))
+    in_office = models.PositiveIntegerField(_("deputies in office"))
+    issued = models.PositiveIntegerField(_("ballots issued"))
+    returned = models.PositiveIntegerField(_("ballots returned"))
+    electronic = models.PositiveIntegerField(_("electronic ballots"))
+    paper = models.PositiveIntegerField(_("paper ballots"))
+    valid = models.PositiveIntegerField(_("valid ballots"))
+    invalid = models.PositiveIntegerField(_("invalid ballots"))
+    blank = models.PositiveIntegerField(_("blank ballots"))
+    pass_base_count = models.PositiveIntegerField(_("pass base"))
+    quorum_met = models.BooleanField(_("quorum met"))
+    is_valid = models.BooleanField(_("vote valid"))
+    void_reason = models.CharField(max_length=200, blank=True)
+    needs_runoff = models.BooleanField(default=False)
+    shortfall = models.PositiveSmallIntegerField(default=0)
+    counted_at = models.DateTimeField(auto_now=True)
+
+
+class CandidateResult(models.Model):
+    vote_result = models.ForeignKey(VoteResult, on_delete=models.CASCADE, related_name="candidates")
+    candidate = models.OneToOneField(VoteCandidate, on_delete=models.CASCADE, related_name="result")
+    yes = models.PositiveIntegerField(_("votes for"))
+    no = models.PositiveIntegerField(_("votes against"))
+    abstain = models.PositiveIntegerField(_("abstentions"))
+    passed = models.BooleanField(_("passed"))
+    elected = models.BooleanField(_("elected"))
+    tied = models.BooleanField(default=False)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True)
+
+    class Meta:
+        ordering = ["candidate__position"]

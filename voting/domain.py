@@ -1,0 +1,307 @@
+"""Pure rules of the secret ballot (domain-rules.md V, S, B, P). No ORM, no settings, no clock.
+
+A ballot's marks are a string with one character per candidate, in ballot order:
+
+    Y 赞成 (for)   N 反对 (against)   A 弃权 (abstain, marked)
+    - no mark      ? unreadable mark (B3: counts as an abstention)
+
+All thresholds use integer arithmetic (P1: ``2 * yes > base``), never floats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+YES, NO, ABSTAIN, NO_MARK, UNREADABLE = "Y", "N", "A", "-", "?"
+MARKS = frozenset({YES, NO, ABSTAIN, NO_MARK, UNREADABLE})
+
+COMPETITIVE, EQUAL, ITEMIZED = "competitive", "equal", "itemized"
+VALID, BLANK, INVALID = "valid", "blank", "invalid"
+
+
+class VoteRuleError(ValueError):
+    """A setup or a ballot that breaks a rule; ``code`` names the rule for the message."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+# ---------------------------------------------------------------------------------------------
+# Setup (V1–V2)
+
+
+def check_setup(*, mode: str, candidates: int, slots: int, ballot_type: str = "approval") -> None:
+    """Refuse an illegal vote before it can be opened."""
+    if slots < 1:
+        raise VoteRuleError("slots_positive")
+    if candidates < 1:
+        raise VoteRuleError("no_candidates")
+    if ballot_type != "approval":
+        raise VoteRuleError("ranking_not_supported")
+    if mode == COMPETITIVE and candidates <= slots:
+        raise VoteRuleError("competitive_needs_more", candidates=candidates, slots=slots)
+    if mode == EQUAL and candidates != slots:
+        raise VoteRuleError("equal_needs_same", candidates=candidates, slots=slots)
+
+
+def approval_limit(*, mode: str, slots: int, candidates: int) -> int:
+    """How many 赞成 a valid ballot may carry (B1). 逐项 has no limit."""
+    return candidates if mode == ITEMIZED else slots
+
+
+# ---------------------------------------------------------------------------------------------
+# Ballot validity (B1–B4)
+
+
+def validate_marks(choices: str, *, candidates: int) -> None:
+    if len(choices) != candidates or any(c not in MARKS for c in choices):
+        raise VoteRuleError("malformed_ballot")
+
+
+def ballot_status(choices: str, *, mode: str, slots: int, blank_policy: str) -> str:
+    """valid, blank (no mark at all, counted as valid with every candidate abstained) or
+    invalid. B1: more approvals than slots makes the ballot invalid in 差额 and 等额."""
+    if all(c == NO_MARK for c in choices):
+        return INVALID if blank_policy == "invalid" else BLANK
+    if mode != ITEMIZED and choices.count(YES) > slots:
+        return INVALID
+    return VALID
+
+
+# ---------------------------------------------------------------------------------------------
+# Session validity (S1, S2)
+
+
+def quorum_met(*, present: int, in_office: int, numerator: int, denominator: int) -> bool:
+    if in_office <= 0 or denominator <= 0:
+        return False
+    return present * denominator >= in_office * numerator
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    issued: int
+    returned: int
+    valid: bool
+    reason: str  # "" when valid; "more_returned" or "no_quorum"
+
+
+def reconcile(
+    *, issued: int, returned: int, present: int, in_office: int, numerator: int, denominator: int
+) -> Reconciliation:
+    """S2: fewer returned than issued is valid; more returned than issued voids the vote.
+    The session must also have had its quorum (S1)."""
+    if not quorum_met(
+        present=present, in_office=in_office, numerator=numerator, denominator=denominator
+    ):
+        return Reconciliation(issued, returned, False, "no_quorum")
+    if returned > issued:
+        return Reconciliation(issued, returned, False, "more_returned")
+    return Reconciliation(issued, returned, True, "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting (B2–B4, P1–P5)
+
+
+@dataclass
+class Tally:
+    returned: int = 0
+    valid: int = 0  # includes blank ballots counted as valid
+    invalid: int = 0
+    blank: int = 0
+    yes: list[int] = field(default_factory=list)
+    no: list[int] = field(default_factory=list)
+    abstain: list[int] = field(default_factory=list)
+
+
+def tally(ballots: Iterable[tuple[str, str]], *, candidates: int) -> Tally:
+    """Count (choices, status) pairs. Invalid ballots count as returned only (B4); blank ones
+    as valid with every candidate abstained (B2); unreadable marks as abstentions (B3).
+
+    The database tally in voting/selectors.py computes the same figures with one aggregate
+    query; tests check the two agree."""
+    t = Tally(yes=[0] * candidates, no=[0] * candidates, abstain=[0] * candidates)
+    for choices, status in ballots:
+        t.returned += 1
+        if status == INVALID:
+            t.invalid += 1
+            continue
+        t.valid += 1
+        if status == BLANK:
+            t.blank += 1
+        for i, mark in enumerate(choices[:candidates]):
+            if mark == YES:
+                t.yes[i] += 1
+            elif mark == NO:
+                t.no[i] += 1
+            else:
+                t.abstain[i] += 1
+    return t
+
+
+def passes(yes: int, base: int) -> bool:
+    """P1: more than half of the pass base, in integers."""
+    return base > 0 and 2 * yes > base
+
+
+def pass_base_count(pass_base: str, *, in_office: int, due: int, present: int) -> int:
+    return {"in_office": in_office, "due": due, "present": present}[pass_base]
+
+
+def share_tenths(yes: int, of: int) -> int | None:
+    """P5: 票决率 in tenths of a percent, rounded half up (931 → 93.1%). None when nothing to
+    divide by."""
+    if of <= 0:
+        return None
+    return (yes * 2000 + of) // (2 * of)
+
+
+def format_share(tenths: int | None) -> str:
+    if tenths is None:
+        return "—"
+    return f"{tenths // 10}.{tenths % 10}%"
+
+
+def percent_2dp(part: int, whole: int) -> str:
+    """E3-style rate with two decimals, rounded half up (25/28 → 89.29%)."""
+    if whole <= 0:
+        return "—"
+    hundredths = (part * 20000 + whole) // (2 * whole)
+    return f"{hundredths // 100}.{hundredths % 100:02d}%"
+
+
+def competition_ranks(yes: Sequence[int]) -> list[int]:
+    """1-based ranks by votes for, ties sharing a rank (1, 2, 2, 4)."""
+    return [1 + sum(1 for other in yes if other > mine) for mine in yes]
+
+
+@dataclass(frozen=True)
+class Decision:
+    passed: frozenset[int]  # candidate indexes passing P1
+    elected: frozenset[int]  # elected now
+    tied: frozenset[int]  # tied at the cutoff (P3), not yet elected
+    tie_slots: int  # slots left for the tied candidates
+    shortfall: int  # slots no passing candidate fills (P4)
+    ranks: tuple[int, ...]
+
+
+def decide(yes: Sequence[int], *, slots: int, base: int, mode: str) -> Decision:
+    """P1–P4: which candidates pass, which are elected, and what remains for a run-off."""
+    n = len(yes)
+    ranks = tuple(competition_ranks(yes))
+    passed = [i for i in range(n) if passes(yes[i], base)]
+    if mode == ITEMIZED:
+        return Decision(frozenset(passed), frozenset(passed), frozenset(), 0, 0, ranks)
+    if len(passed) <= slots:
+        return Decision(
+            frozenset(passed), frozenset(passed), frozenset(), 0, slots - len(passed), ranks
+        )
+    ordered = sorted(passed, key=lambda i: -yes[i])
+    cutoff = yes[ordered[slots - 1]]
+    above = [i for i in passed if yes[i] > cutoff]
+    at_cutoff = [i for i in passed if yes[i] == cutoff]
+    if len(above) + len(at_cutoff) <= slots:  # pragma: no cover - impossible, kept for safety
+        return Decision(frozenset(passed), frozenset(above + at_cutoff), frozenset(), 0, 0, ranks)
+    return Decision(
+        frozenset(passed),
+        frozenset(above),
+        frozenset(at_cutoff),
+        slots - len(above),
+        0,
+        ranks,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Ballot codes: Crockford base32, 14 symbols (70 bits) + a check symbol, typed XXXXX-XXXXX-XXXXX
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_SYMBOLS = 14
+CODE_LENGTH = CODE_SYMBOLS + 1
+_TYPO = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def check_symbol(symbols: str) -> str:
+    """A position-weighted sum mod 31 (prime): catches any single mistyped symbol and any swap
+    of two neighbours (except between 0 and Z), and stays a letter or digit, easy to type on a
+    phone, unlike Crockford's own check symbols (* ~ $ =)."""
+    total = sum((i + 1) * ALPHABET.index(ch) for i, ch in enumerate(symbols))
+    return ALPHABET[total % 31]
+
+
+def new_code(randbelow=secrets.randbelow) -> str:
+    symbols = "".join(ALPHABET[randbelow(32)] for _ in range(CODE_SYMBOLS))
+    return symbols + check_symbol(symbols)
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+
+def normalize_code(typed: str) -> str | None:
+    """Uppercase, drop separators, fix look-alike letters; None if the check symbol fails."""
+    code = "".join(ch for ch in typed.upper() if ch.isalnum()).translate(_TYPO)
+    if len(code) != CODE_LENGTH:
+        return None
+    symbols, check = code[:-1], code[-1]
+    if any(ch not in ALPHABET for ch in symbols) or check_symbol(symbols) != check:
+        return None
+    return code
+
+
+def code_hash(code: str, *, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Trackers and the ballot box digest
+
+
+def new_tracker(*, vote_id: int, choices: str, token_hex=secrets.token_hex) -> str:
+    """A short receipt derived from the ballot's content and a random salt: it proves nothing
+    about how the ballot was marked to anyone else, and lets the deputy find it in the list."""
+    digest = hashlib.sha256(f"{vote_id}:{choices}:{token_hex(16)}".encode()).digest()
+    value = int.from_bytes(digest[:8], "big")
+    symbols = []
+    for _ in range(10):
+        symbols.append(ALPHABET[value % 32])
+        value //= 32
+    return "".join(symbols)
+
+
+def box_digest(ballots: Iterable[tuple[str, str, str, str]]) -> str:
+    """SHA-256 over the sorted (tracker, choices, status, channel) lines of a ballot box."""
+    h = hashlib.sha256()
+    for line in sorted("|".join(b) for b in ballots):
+        h.update(line.encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Paper ballots: two tellers' sequences compared
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    sequence: int
+    a: tuple[str, str] | None  # (choices, status) as entered by teller A, None if missing
+    b: tuple[str, str] | None
+
+
+def compare_entries(a: Sequence[tuple[str, str]], b: Sequence[tuple[str, str]]) -> list[Mismatch]:
+    """Positions (1-based) where the tellers disagree, including where one sequence is
+    longer."""
+    out = []
+    for i in range(max(len(a), len(b))):
+        left = a[i] if i < len(a) else None
+        right = b[i] if i < len(b) else None
+        if left != right:
+            out.append(Mismatch(i + 1, left, right))
+    return out
