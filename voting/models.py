@@ -210,6 +210,9 @@ class BallotCode(models.Model):
         verbose_name = _("ballot code")
         verbose_name_plural = _("ballot codes")
 
+    def __str__(self):
+        return f"code {self.code_hash[:8]}…"
+
 
 class BallotStatus(models.TextChoices):
     VALID = "valid", _("Valid")
@@ -269,6 +272,9 @@ class PaperEntry(models.Model):
             models.CheckConstraint(condition=Q(sequence__gte=1), name="paperentry_sequence_pos"),
         ]
 
+    def __str__(self):
+        return f"{self.slot}{self.sequence}: {self.choices}"
+
 
 class PaperDecision(models.Model):
     """The scrutineers' decision on one paper ballot where the tellers' entries differ, or a
@@ -290,6 +296,9 @@ class PaperDecision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vote", "sequence"], name="paperdecision_unique"),
         ]
+
+    def __str__(self):
+        return f"#{self.sequence}: {self.choices}"
 
 
 class VoteResult(models.Model):
@@ -315,6 +324,9 @@ class VoteResult(models.Model):
     shortfall = models.PositiveSmallIntegerField(default=0)
     counted_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self):
+        return f"{self.vote}: {self.returned}/{self.issued}"
+
 
 class CandidateResult(models.Model):
     vote_result = models.ForeignKey(VoteResult, on_delete=models.CASCADE, related_name="candidates")
@@ -329,3 +341,6 @@ class CandidateResult(models.Model):
 
     class Meta:
         ordering = ["candidate__position"]
+
+    def __str__(self):
+        return f"{self.candidate}: {self.yes}"
