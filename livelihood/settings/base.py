@@ -134,11 +134,20 @@ def _redis_from_env(name: str, port: int) -> str:
     return redis_url(name, port)
 
 
+def _redis_db(url: str, db: int) -> str:
+    """The same Redis server, another database number (the broker keeps its own)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
 REDIS_URL = _redis_from_env("redis", 6390)
+CACHE_URL = env("CACHE_URL", default="") or _redis_db(REDIS_URL, 1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         # The site (and above all a vote) must keep working with Redis down.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "KEY_PREFIX": "livelihood",
@@ -181,6 +190,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "congress.models.SessionStatus",
+        "AttendanceStatusEnum": "congress.models.AttendanceStatus",
+    },
 }
 
 # Login throttling: five failures per username and address lock for 15 minutes.

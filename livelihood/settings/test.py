@@ -4,7 +4,7 @@ DATABASE_URL / REDIS_URL are given."""
 import os
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import _redis_db, env
 
 # Playwright drives a live server from the test thread (environment.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -18,7 +18,7 @@ if not env("REDIS_URL", default=""):
     from livelihood.devservers import redis_url
 
     REDIS_URL = redis_url("redis-test", 6391)
-    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CACHES["default"]["LOCATION"] = _redis_db(REDIS_URL, 1)  # noqa: F405
     CELERY_BROKER_URL = REDIS_URL
 
 # Separate test databases for runs side by side (e.g. a developer and CI on one machine).
