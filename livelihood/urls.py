@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("congress.urls")),
+    path("", include("projects.urls")),
+    path("", include("voting.urls")),
     path("api/v1/", include(("livelihood.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Role
+
+from .models import OfficerRole
+
+
+class VoteCreateForm(forms.Form):
+    candidate_list = forms.ModelChoiceField(
+        label=_("candidate list"), queryset=None, empty_label=None
+    )
+    title = forms.CharField(
+        label=_("title"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty for the default title."),
+    )
+
+    def __init__(self, *args, township, **kwargs):
+        from projects.models import CandidateList
+
+        super().__init__(*args, **kwargs)
+        self.fields["candidate_list"].queryset = CandidateList.objects.filter(
+            plan__township=township, locked_at__isnull=False
+        ).select_related("plan", "plan__township")
+
+
+class OfficerForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=OfficerRole.choices)
+    name = forms.CharField(label=_("name"), max_length=32)
+    user = forms.ModelChoiceField(
+        label=_("user account"),
+        queryset=None,
+        required=False,
+        help_text=_("Tellers and scrutineers need an account to enter and check paper ballots."),
+    )
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(
+                    roles__township=township,
+                    roles__role__in=[Role.TELLER, Role.SCRUTINEER, Role.STAFF],
+                )
+                | Q(deputy__township=township)
+            )
+            .distinct()
+            .order_by("username")
+        )
+
+
+class CodesForm(forms.Form):
+    spares = forms.IntegerField(label=_("spare codes"), min_value=0, max_value=200, initial=5)
+
+
+class IssuedForm(forms.Form):
+    slips_issued = forms.IntegerField(label=_("code slips issued"), min_value=0)
+    paper_issued = forms.IntegerField(label=_("paper ballots issued"), min_value=0)
+
+
+class CodeEntryForm(forms.Form):
+    code = forms.CharField(
+        label=_("Ballot code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+                "class": "form-control form-control-lg code-input",
+            }
+        ),
+    )
+
+
+class PaperKeysForm(forms.Form):
+    sequence = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    keys = forms.CharField(
+        label=_("Marks"),
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autofocus": True,
+                "spellcheck": "false",
+                "class": "form-control form-control-lg paper-keys",
+            }
+        ),
+    )
+
+
+class PaperDecisionForm(forms.Form):
+    sequence = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    keys = forms.CharField(label=_("Marks as decided"), max_length=60)
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -1,0 +1,407 @@
+"""The printed documents of a vote: ballot-code slips, the paper ballot, the tally certificate
+(计票结果报告单) and the presidium notice (主席团公告).
+
+Pure rendering: each function reads a vote (and its result) and returns PDF bytes. Nothing is
+written to the database, the disk or a log, and no document carries anything that could link a
+deputy to a ballot:
+
+- code slips print no sequence number (a number could link a code to the order of hand-out),
+  and the QR code carries the ballot code in the URL *fragment*, which browsers never send to
+  the server, so it cannot reach a web-server or proxy log;
+- every paper ballot of a vote is the same sheet: no serial number.
+
+The PDF of code slips holds live credentials: callers stream it to the printer or the user and
+never store it.
+
+The documents are official Chinese texts, so they are rendered in Simplified Chinese whatever
+language the requesting user has chosen. WeasyPrint draws them with the Noto CJK fonts
+(Debian ``fonts-noto-cjk``); nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import qrcode
+import qrcode.constants
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from voting import domain
+
+SLIP_COLUMNS = 2
+SLIP_ROWS = 5
+SLIPS_PER_PAGE = SLIP_COLUMNS * SLIP_ROWS
+
+# Paper ballots: landscape, so that the 主要内容 column has room; A3 scales the type up.
+PAPER_SIZES = {
+    "A4": {"page": "A4 landscape", "font_pt": 9.5},
+    "A3": {"page": "A3 landscape", "font_pt": 13.5},
+}
+
+MODE_LABELS = {
+    domain.COMPETITIVE: "差额票决",
+    domain.EQUAL: "等额票决",
+    domain.ITEMIZED: "逐项票决",
+}
+VOID_REASONS = {
+    "no_quorum": "实到代表未达到法定人数",
+    "more_returned": "收回表决票多于发出表决票",
+}
+PASS_BASE_LABELS = {"in_office": "全体代表", "due": "应到代表", "present": "实到代表"}
+ROLE_LABELS = {"chief": "总监票人", "scrutineer": "监票人", "teller": "计票人"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Small formatting helpers (pure)
+
+
+def cn_date(value: date | None) -> str:
+    """2026年12月20日"""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def cn_month(value: date | None) -> str:
+    """2027年6月"""
+    return f"{value.year}年{value.month}月" if value else ""
+
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """Chinese numerals for the 届 and 次 of a formal heading: 3 → 三, 19 → 十九, 105 → 一百零五."""
+    if n < 0 or n > 999:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    head = _DIGITS[n // 100] + "百"
+    if rest == 0:
+        return head
+    if rest < 10:
+        return head + "零" + _DIGITS[rest]
+    if rest < 20:
+        return head + "一" + cn_number(rest)
+    return head + cn_number(rest)
+
+
+def money(value: Decimal | None) -> str:
+    """Investment in 万元 without trailing zeros: 120.00 → 120, 35.50 → 35.5."""
+    if value is None:
+        return ""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def digest_groups(digest: str, size: int = 8) -> list[str]:
+    return [digest[i : i + size] for i in range(0, len(digest), size)]
+
+
+def slip_payload(ballot_url: str, code: str) -> str:
+    """What a slip's QR code encodes: the ballot page with the code in the fragment, which
+    the browser keeps to itself (never in the path or the query, which servers log)."""
+    if "#" in ballot_url:
+        raise ValueError("ballot_url must not carry a fragment of its own")
+    return f"{ballot_url}#{code}"
+
+
+QR_QUIET_ZONE = 4  # modules of white the QR standard asks for around the symbol
+
+
+def qr_svg(payload: str) -> SafeString:
+    """An inline SVG QR code (error correction M) with its quiet zone, one path, sized by CSS."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(payload)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    size = len(matrix)
+    parts = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if row[x]:
+                start = x
+                while x < size and row[x]:
+                    x += 1
+                parts.append(f"M{start} {y}h{x - start}v1h{start - x}z")
+            else:
+                x += 1
+    q = QR_QUIET_ZONE
+    return mark_safe(  # built from integers only
+        f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="{-q} {-q} {size + 2 * q} {size + 2 * q}" shape-rendering="crispEdges">'
+        f'<path fill="#000" d="{"".join(parts)}"/></svg>'
+    )
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as poppler's ``pdftotext`` extracts it (tests and checks)."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return result.stdout.decode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts about a vote that several documents print
+
+
+def body_name(term) -> str:
+    """The congress's place: the township, or the county for a county congress."""
+    return term.township.name if term.township_id else term.county.name
+
+
+def plan_year(vote) -> int:
+    if vote.candidate_list_id:
+        return vote.candidate_list.plan.year
+    return vote.session.date.year
+
+
+def session_heading(vote) -> str:
+    """青石镇第十九届人民代表大会第三次会议"""
+    session = vote.session
+    term = session.term
+    return (
+        f"{body_name(term)}第{cn_number(term.number)}届人民代表大会"
+        f"第{cn_number(session.number)}次会议"
+    )
+
+
+def _session_label(vote) -> str:
+    return str(vote.session)
+
+
+def _candidates(vote) -> list:
+    return list(vote.candidates.order_by("position"))
+
+
+def _limit_text(vote, candidates: int) -> str:
+    if vote.mode == domain.ITEMIZED:
+        return "逐项表决，不限赞成数"
+    limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=candidates)
+    return f"最多可对 {limit} 个候选项目投赞成票"
+
+
+def _result(vote):
+    from voting.models import VoteResult
+
+    try:
+        return vote.result
+    except VoteResult.DoesNotExist:
+        raise ValueError(f"vote {vote.pk} has no result to print") from None
+
+
+def _void_reason(vote, result) -> str:
+    reason = result.void_reason or vote.void_reason
+    return VOID_REASONS.get(reason, reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _refuse_fetch(url, *args, **kwargs):
+    """The documents are self-contained: only data: URIs may be read, never the network."""
+    if url.startswith("data:"):
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"printing fetches nothing: {url[:40]}")
+
+
+def _html(template: str, context: dict) -> weasyprint.HTML:
+    with translation.override("zh-hans"):
+        source = render_to_string(template, context)
+    return weasyprint.HTML(
+        string=source, base_url=str(settings.BASE_DIR), url_fetcher=_refuse_fetch
+    )
+
+
+def _render(template: str, context: dict, *, number_pages: bool = True) -> bytes:
+    """Render once; when the document runs over one page and ``number_pages``, render again
+    with a 第 N 页 共 M 页 footer (a one-page document stays clean)."""
+    document = _html(template, {**context, "numbered": False}).render()
+    if number_pages and len(document.pages) > 1:
+        document = _html(template, {**context, "numbered": True}).render()
+    return document.write_pdf()
+
+
+@dataclass(frozen=True)
+class Slip:
+    code: str  # formatted XXXXX-XXXXX-XXXXX
+    qr: SafeString
+
+
+def render_code_slips(*, vote, codes: list[str], ballot_url: str) -> bytes:
+    """A4 sheets of cut-out ballot-code slips, 2 × 5 per page, dashed cut lines, no numbers."""
+    slips = [
+        Slip(domain.format_code(code), qr_svg(slip_payload(ballot_url, code))) for code in codes
+    ]
+    pages = []
+    for start in range(0, len(slips), SLIPS_PER_PAGE):
+        page = slips[start : start + SLIPS_PER_PAGE]
+        rows = [page[i : i + SLIP_COLUMNS] for i in range(0, len(page), SLIP_COLUMNS)]
+        for row in rows:
+            row.extend([None] * (SLIP_COLUMNS - len(row)))
+        pages.append(rows)
+    context = {
+        "vote": vote,
+        "session_label": _session_label(vote),
+        "ballot_url": ballot_url,
+        "limit_text": _limit_text(vote, vote.candidates.count()),
+        "pages": pages,
+    }
+    return _render("voting/pdf/code_slips.html", context, number_pages=False)
+
+
+def render_paper_ballot(*, vote, size: str = "A4") -> bytes:
+    """The paper ballot (表决票): one row per candidate with 赞成 / 反对 / 弃权 boxes. Every copy
+    is the same sheet — no serial number."""
+    if size not in PAPER_SIZES:
+        raise ValueError(f"paper size must be one of {', '.join(PAPER_SIZES)}")
+    candidates = _candidates(vote)
+    rows = [
+        {
+            "position": c.position,
+            "title": c.title,
+            "content": c.content,
+            "location": c.location,
+            "investment": money(c.investment),
+            "deadline": cn_month(c.deadline),
+        }
+        for c in candidates
+    ]
+    n = len(candidates)
+    limited = vote.mode != domain.ITEMIZED and n > vote.slots
+    context = {
+        "vote": vote,
+        "session_label": _session_label(vote),
+        "paper": PAPER_SIZES[size],
+        "rows": rows,
+        "candidates": n,
+        "slots": vote.slots,
+        "itemized": vote.mode == domain.ITEMIZED,
+        "competitive": vote.mode == domain.COMPETITIVE,
+        "limited": limited,
+        "limit": domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=n),
+        "margin": n - vote.slots,
+        "blank_invalid": vote.blank_ballot_policy == "invalid",
+        "mode_label": MODE_LABELS.get(vote.mode, ""),
+    }
+    return _render("voting/pdf/paper_ballot.html", context)
+
+
+def _outcome(vote, result, cr) -> str:
+    if not result.is_valid:
+        return "—"
+    if cr.tied:
+        if vote.tie_rule == "presidium":
+            return "得票相同，由主席团决定"
+        return "得票相同，另行投票"
+    return "通过" if cr.elected else "未通过"
+
+
+def _shortfall_text(vote, result) -> str:
+    if not result.is_valid or not result.shortfall:
+        return ""
+    if vote.shortfall_rule == "further_vote":
+        return (
+            f"赞成票过半数的项目少于应选数量，尚有 {result.shortfall} 个名额空缺，"
+            "对其余候选项目另行票决。"
+        )
+    return f"赞成票过半数的项目少于应选数量，{result.shortfall} 个名额空缺。"
+
+
+def render_certificate(*, vote) -> bytes:
+    """计票结果报告单: the count, the declaration, per-candidate figures, the ballot box digest
+    and the officers' signature lines."""
+    result = _result(vote)
+    rows = []
+    for cr in result.candidates.select_related("candidate").order_by("candidate__position"):
+        rows.append(
+            {
+                "position": cr.candidate.position,
+                "title": cr.candidate.title,
+                "yes": cr.yes,
+                "no": cr.no,
+                "abstain": cr.abstain,
+                "share": domain.format_share(domain.share_tenths(cr.yes, result.valid)),
+                "rank": cr.rank if cr.rank is not None else "—",
+                "outcome": _outcome(vote, result, cr),
+                "elected": cr.elected and result.is_valid,
+                "tied": cr.tied and result.is_valid,
+            }
+        )
+    officers = {role: [] for role in ROLE_LABELS}
+    for officer in vote.officers.all():
+        officers.setdefault(officer.role, []).append(officer.name)
+    signatures = []
+    for role, label in ROLE_LABELS.items():
+        for name in officers.get(role) or [""]:
+            signatures.append({"role": label, "name": name})
+    candidates = vote.candidates.count()
+    context = {
+        "vote": vote,
+        "result": result,
+        "session_label": _session_label(vote),
+        "heading": session_heading(vote),
+        "mode_label": MODE_LABELS.get(vote.mode, ""),
+        "candidates": candidates,
+        "competitive": vote.mode == domain.COMPETITIVE,
+        "itemized": vote.mode == domain.ITEMIZED,
+        "margin": candidates - vote.slots,
+        "pass_base_label": PASS_BASE_LABELS.get(vote.pass_base, ""),
+        "void_reason": _void_reason(vote, result),
+        "rows": rows,
+        "shortfall_text": _shortfall_text(vote, result),
+        "digest_groups": digest_groups(vote.box_digest) if vote.box_digest else [],
+        "signatures": signatures,
+        "date": cn_date(vote.session.date),
+    }
+    return _render("voting/pdf/certificate.html", context)
+
+
+def render_notice(*, vote) -> bytes:
+    """主席团公告 publishing the result of a vote (P6)."""
+    result = _result(vote)
+    year = plan_year(vote)
+    crs = list(result.candidates.select_related("candidate"))
+    elected = sorted(
+        (cr for cr in crs if cr.elected), key=lambda cr: (-cr.yes, cr.candidate.position)
+    )
+    tied = sorted((cr for cr in crs if cr.tied), key=lambda cr: cr.candidate.position)
+    context = {
+        "vote": vote,
+        "result": result,
+        "year": year,
+        "heading": session_heading(vote),
+        "date": cn_date(vote.session.date),
+        "void_reason": _void_reason(vote, result),
+        "elected": [{"title": cr.candidate.title, "yes": cr.yes} for cr in elected],
+        "tied_titles": "、".join(f"“{cr.candidate.title}”" for cr in tied),
+        "tied_count": len(tied),
+        "tie_presidium": vote.tie_rule == "presidium",
+        "shortfall_text": _shortfall_text(vote, result),
+    }
+    return _render("voting/pdf/notice.html", context)
+
+
+__all__ = [
+    "pdf_text",
+    "render_certificate",
+    "render_code_slips",
+    "render_notice",
+    "render_paper_ballot",
+]

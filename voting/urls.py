@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "voting"
+
+urlpatterns = [
+    # The ballot: no login, the code travels only in POST bodies (never in a path or query).
+    path("ballot/", views.ballot, name="ballot"),
+    path("ballot/review/", views.ballot_review, name="ballot_review"),
+    path("ballot/cast/", views.ballot_cast, name="ballot_cast"),
+    path("results/<int:pk>/", views.public_results, name="public_results"),
+    # Staff and officers
+    path("sessions/<int:session_pk>/votes/", views.session_votes, name="session_votes"),
+    path("sessions/<int:session_pk>/votes/new/", views.vote_create, name="vote_create"),
+    path("votes/<int:pk>/", views.console, name="console"),
+    path("votes/<int:pk>/live/", views.console_live, name="console_live"),
+    path("votes/<int:pk>/officers/", views.officer_add, name="officer_add"),
+    path(
+        "votes/<int:pk>/officers/<int:officer_pk>/remove/",
+        views.officer_remove,
+        name="officer_remove",
+    ),
+    path("votes/<int:pk>/codes.pdf", views.codes_print, name="codes_print"),
+    path("votes/<int:pk>/issued/", views.issued, name="issued"),
+    path("votes/<int:pk>/do/<slug:name>/", views.action, name="action"),
+    path("votes/<int:pk>/runoff/", views.runoff, name="runoff"),
+    path("votes/<int:pk>/certify/", views.certify, name="certify"),
+    path("votes/<int:pk>/ballot.pdf", views.paper_ballot_pdf, name="paper_ballot_pdf"),
+    path("votes/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("votes/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
+    path("votes/<int:pk>/results/", views.results, name="results"),
+    path("votes/<int:pk>/paper/<str:slot>/", views.paper_entry, name="paper_entry"),
+    path("votes/<int:pk>/paper-check/", views.paper_check, name="paper_check"),
+]

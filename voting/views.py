@@ -1,0 +1,651 @@
+"""Thin views for the vote: the staff console, the ballot (no login: the code is the
+credential), paper entry, the scrutineers' check, results and printing.
+
+The ballot views never log, never put the code in a URL, never use the session or messages
+framework, and mark the code as a sensitive POST parameter (kept out of error reports)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from congress.selectors import session_quorum, sessions_visible_to
+from congress.views import _session_or_404
+
+from . import domain, selectors, services
+from .forms import (
+    CodeEntryForm,
+    CodesForm,
+    IssuedForm,
+    OfficerForm,
+    PaperDecisionForm,
+    PaperKeysForm,
+    VoteCreateForm,
+)
+from .models import Ballot, BallotChannel, PaperEntry, Vote, VoteOfficer, VoteStatus
+from .permissions import (
+    user_can_certify,
+    user_can_enter_paper,
+    user_can_manage_vote,
+    user_can_scrutinize,
+    user_can_view_results,
+)
+
+
+def _pdf(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def vote_view(check):
+    """Fetch the vote in the user's scope (404 outside it), then check the permission (403)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            vote = selectors.votes_visible_to(request.user).filter(pk=pk).first()
+            if vote is None:
+                raise Http404
+            vote = selectors.vote_with_details(vote.pk)
+            if not check(request.user, vote):
+                raise PermissionDenied
+            return view(request, vote, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _run(request, vote, action, success: str):
+    """Call a service; show its refusal as a message. Returns to the console."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("voting:console", pk=vote.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Setting up and the console
+
+
+@login_required
+def vote_create(request, session_pk):
+    session = _session_or_404(request, session_pk)
+    township = session.term.township
+    probe = Vote(session=session)
+    if township is None or not user_can_manage_vote(request.user, probe):
+        raise PermissionDenied
+    form = VoteCreateForm(request.POST or None, township=township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.vote_create(
+                actor=request.user,
+                session=session,
+                candidate_list=form.cleaned_data["candidate_list"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The vote is set up. Name the scrutineers and tellers, "
+                    "then print the code slips."
+                ),
+            )
+            return redirect(vote)
+    return render(
+        request, "voting/vote_form.html", {"form": form, "session": session, "township": township}
+    )
+
+
+def _console_context(request, vote):
+    result = (
+        getattr(vote, "result", None)
+        if vote.status not in (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED)
+        else None
+    )
+    township = vote.session.term.township
+    return {
+        "vote": vote,
+        "session": vote.session,
+        "township": township,
+        "quorum": session_quorum(vote.session),
+        "received": selectors.ballots_received(vote),
+        "candidates": vote.candidates.all(),
+        "officers": vote.officers.all(),
+        "officer_form": OfficerForm(township=township),
+        "codes_form": CodesForm(),
+        "issued_form": IssuedForm(
+            initial={"slips_issued": vote.slips_issued, "paper_issued": vote.paper_issued}
+        ),
+        "limit": domain.approval_limit(
+            mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
+        ),
+        "result": result,
+        "can_certify": user_can_certify(request.user, vote),
+        "can_scrutinize": user_can_scrutinize(request.user, vote),
+        "can_enter_paper": user_can_enter_paper(request.user, vote),
+        "runoffs": list(vote.runoffs.all()),
+        "S": VoteStatus,
+    }
+
+
+@vote_view(user_can_manage_vote)
+def console(request, vote):
+    return render(request, "voting/console.html", _console_context(request, vote))
+
+
+@vote_view(user_can_manage_vote)
+def console_live(request, vote):
+    """The live panel: ballots received (how many, never what) and the headcount."""
+    return render(request, "voting/_live.html", _console_context(request, vote))
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def officer_add(request, vote):
+    form = OfficerForm(request.POST, township=vote.session.term.township)
+    if not form.is_valid():
+        messages.error(request, _("Give the role and the name."))
+        return redirect(vote)
+    return _run(
+        request,
+        vote,
+        lambda: services.vote_officer_add(actor=request.user, vote=vote, **form.cleaned_data),
+        _("Officer added."),
+    )
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def officer_remove(request, vote, officer_pk):
+    officer = VoteOfficer.objects.filter(vote=vote, pk=officer_pk).first()
+    if officer is None:
+        raise Http404
+    return _run(
+        request,
+        vote,
+        lambda: services.vote_officer_remove(actor=request.user, officer=officer),
+        _("Officer removed."),
+    )
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def codes_print(request, vote):
+    """Generate the codes and return the slips PDF at once: the plain codes exist only in
+    this response. Printing again makes new codes and voids the earlier slips."""
+    form = CodesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a number of spare codes between 0 and 200."))
+        return redirect(vote)
+    try:
+        codes = services.vote_generate_codes(
+            actor=request.user, vote=vote, spares=form.cleaned_data["spares"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(vote)
+    from .pdf import render_code_slips
+
+    data = render_code_slips(
+        vote=vote, codes=codes, ballot_url=request.build_absolute_uri(reverse("voting:ballot"))
+    )
+    return _pdf(data, f"{vote.title}-投票码.pdf", inline=False)
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def issued(request, vote):
+    form = IssuedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the numbers of slips and paper ballots handed out."))
+        return redirect(vote)
+    return _run(
+        request,
+        vote,
+        lambda: services.vote_record_issued(actor=request.user, vote=vote, **form.cleaned_data),
+        _("Numbers issued recorded."),
+    )
+
+
+ACTIONS = {
+    "open": (services.vote_open, _("The vote is open.")),
+    "close": (services.vote_close, _("The vote is closed; the codes are burnt.")),
+    "paper": (
+        services.vote_switch_to_paper,
+        _("Switched to paper ballots. Electronic ballots already cast are kept."),
+    ),
+    "count": (services.vote_count, _("Counted.")),
+    "publish": (services.vote_publish, _("The result is published.")),
+}
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def action(request, vote, name):
+    if name not in ACTIONS:
+        raise Http404
+    service, success = ACTIONS[name]
+    return _run(request, vote, lambda: service(actor=request.user, vote=vote), success)
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def runoff(request, vote):
+    try:
+        child = services.vote_create_runoff(actor=request.user, vote=vote)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(vote)
+    messages.success(request, _("Run-off set up among the tied candidates."))
+    return redirect(child)
+
+
+@require_POST
+@vote_view(user_can_certify)
+def certify(request, vote):
+    try:
+        services.vote_certify(actor=request.user, vote=vote)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Certified. The ballot box digest is fixed."))
+    return redirect("voting:results", pk=vote.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
+
+
+def _can_print_blank(user, vote):
+    return user_can_manage_vote(user, vote) or user_can_enter_paper(user, vote)
+
+
+@vote_view(_can_print_blank)
+def paper_ballot_pdf(request, vote):
+    from .pdf import render_paper_ballot
+
+    size = "A3" if request.GET.get("size") == "A3" else "A4"
+    return _pdf(render_paper_ballot(vote=vote, size=size), f"{vote.title}-表决票-{size}.pdf")
+
+
+def _counted(vote) -> bool:
+    return vote.status in (
+        VoteStatus.COUNTED,
+        VoteStatus.CERTIFIED,
+        VoteStatus.PUBLISHED,
+        VoteStatus.VOID,
+    )
+
+
+@vote_view(user_can_view_results)
+def certificate_pdf(request, vote):
+    if not _counted(vote):
+        raise Http404
+    from .pdf import render_certificate
+
+    return _pdf(render_certificate(vote=vote), f"{vote.title}-计票结果报告单.pdf")
+
+
+@vote_view(user_can_view_results)
+def notice_pdf(request, vote):
+    if vote.status not in (VoteStatus.CERTIFIED, VoteStatus.PUBLISHED):
+        raise Http404
+    from .pdf import render_notice
+
+    return _pdf(render_notice(vote=vote), f"{vote.title}-主席团公告.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+def _results_context(vote):
+    result = getattr(vote, "result", None)
+    rows = []
+    if result is not None:
+        for cr in result.candidates.select_related("candidate"):
+            rows.append(
+                {
+                    "cr": cr,
+                    "share": domain.format_share(domain.share_tenths(cr.yes, result.valid)),
+                }
+            )
+    return {
+        "vote": vote,
+        "result": result,
+        "rows": rows,
+        "township": vote.session.term.township,
+        "session": vote.session,
+    }
+
+
+@vote_view(user_can_view_results)
+def results(request, vote):
+    if not _counted(vote):
+        raise Http404
+    context = _results_context(vote)
+    context["can_certify"] = user_can_certify(request.user, vote)
+    context["can_manage"] = user_can_manage_vote(request.user, vote)
+    return render(request, "voting/results.html", context)
+
+
+def public_results(request, pk):
+    """Published results for everyone, with every tracker (when enabled) and the digest."""
+    vote = selectors.vote_with_details(pk)
+    if vote is None or vote.status != VoteStatus.PUBLISHED:
+        raise Http404
+    context = _results_context(vote)
+    if vote.trackers_enabled:
+        context["trackers"] = list(
+            Ballot.objects.filter(vote=vote, channel=BallotChannel.ELECTRONIC)
+            .exclude(tracker="")
+            .order_by("tracker")
+            .values_list("tracker", flat=True)
+        )
+    return render(request, "voting/public_results.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Paper ballots
+
+
+@vote_view(user_can_enter_paper)
+def paper_entry(request, vote, slot):
+    if slot not in ("A", "B"):
+        raise Http404
+    entries = list(PaperEntry.objects.filter(vote=vote, slot=slot).order_by("sequence"))
+    next_sequence = len(entries) + 1
+    form = PaperKeysForm(request.POST or None, initial={"sequence": next_sequence})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paper_entry_save(
+                actor=request.user,
+                vote=vote,
+                slot=slot,
+                sequence=form.cleaned_data["sequence"],
+                keys=form.cleaned_data["keys"],
+            )
+        except ValidationError as exc:
+            form.add_error("keys", exc)
+        else:
+            return redirect("voting:paper_entry", pk=vote.pk, slot=slot)
+    candidates = list(vote.candidates.all())
+    return render(
+        request,
+        "voting/paper_entry.html",
+        {
+            "vote": vote,
+            "slot": slot,
+            "entries": entries,
+            "form": form,
+            "candidates": candidates,
+            "next_sequence": next_sequence,
+            "township": vote.session.term.township,
+            "can_edit": vote.status == VoteStatus.CLOSED and not vote.paper_counted,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@vote_view(user_can_scrutinize)
+def paper_check(request, vote):
+    form = PaperDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("finalize"):
+            try:
+                count = services.paper_finalize(actor=request.user, vote=vote)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request, _("%(count)s paper ballots added to the count.") % {"count": count}
+                )
+            return redirect("voting:paper_check", pk=vote.pk)
+        if form.is_valid():
+            try:
+                services.paper_decide(actor=request.user, vote=vote, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Decision recorded."))
+            return redirect("voting:paper_check", pk=vote.pk)
+        messages.error(request, _("Give the marks and the reason."))
+    state = selectors.paper_state(vote)
+    rows = []
+    for i in range(max(len(state["a"]), len(state["b"]))):
+        seq = i + 1
+        a = state["a"][i] if i < len(state["a"]) else None
+        b = state["b"][i] if i < len(state["b"]) else None
+        rows.append(
+            {
+                "sequence": seq,
+                "a": a,
+                "b": b,
+                "differs": a != b,
+                "doubtful": seq in state["doubtful"],
+                "decision": state["decisions"].get(seq),
+            }
+        )
+    return render(
+        request,
+        "voting/paper_check.html",
+        {
+            "vote": vote,
+            "state": state,
+            "rows": rows,
+            "candidates": list(vote.candidates.all()),
+            "township": vote.session.term.township,
+            "can_edit": vote.status == VoteStatus.CLOSED and not vote.paper_counted,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The ballot (no login)
+
+REFUSALS = {
+    "typo": _(
+        "This code is not right: check it letter by letter (the last symbol is a check symbol)."
+    ),
+    "unknown": _("This code does not belong to an open vote."),
+    "not_open": _("This vote is not open for electronic voting."),
+    "already_cast": _("A ballot has already been cast with this code."),
+    "malformed": _("The ballot could not be read. Mark every candidate and try again."),
+}
+
+
+def _find_open_vote(typed: str) -> Vote:
+    """Which open vote a code belongs to (codes are salted per vote)."""
+    code = domain.normalize_code(typed or "")
+    if code is None:
+        raise services.BallotRefused("typo")
+    last = "unknown"
+    for vote in Vote.objects.filter(status=VoteStatus.OPEN, paper_mode=False):
+        try:
+            return services.code_check(vote_id=vote.pk, typed=code)
+        except services.BallotRefused as exc:
+            if exc.reason != "unknown":
+                last = exc.reason
+                if exc.reason == "already_cast":
+                    break
+    raise services.BallotRefused(last)
+
+
+def _ballot_candidates(vote, choices: str = ""):
+    out = []
+    for i, c in enumerate(vote.candidates.all()):
+        out.append(
+            {"c": c, "field": f"c{c.position}", "mark": choices[i] if i < len(choices) else ""}
+        )
+    return out
+
+
+def _choices_from_post(post, vote) -> str:
+    marks = []
+    for c in vote.candidates.all():
+        value = post.get(f"c{c.position}", "")
+        marks.append(value if value in (domain.YES, domain.NO, domain.ABSTAIN) else domain.NO_MARK)
+    return "".join(marks)
+
+
+def _ballot_context(vote, code, choices="", error=""):
+    n = len(vote.candidates.all())
+    return {
+        "vote": vote,
+        "code": code,
+        "candidates": _ballot_candidates(vote, choices),
+        "limit": domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=n),
+        "itemized": vote.mode == domain.ITEMIZED,
+        "error": error,
+        "code_display": domain.format_code(domain.normalize_code(code) or code),
+    }
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def ballot(request):
+    """Step 1: the code (typed, or filled in from the QR link's #fragment by script)."""
+    form = CodeEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = _find_open_vote(form.cleaned_data["code"])
+        except services.BallotRefused as exc:
+            form.add_error("code", REFUSALS[exc.reason])
+        else:
+            vote = selectors.vote_with_details(vote.pk)
+            return render(
+                request, "voting/ballot.html", _ballot_context(vote, form.cleaned_data["code"])
+            )
+    return render(
+        request, "voting/ballot_code.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _vote_for_post(request):
+    try:
+        vote_id = int(request.POST.get("vote", ""))
+    except ValueError:
+        raise Http404 from None
+    vote = selectors.vote_with_details(vote_id)
+    if vote is None:
+        raise Http404
+    return vote
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_POST
+def ballot_review(request):
+    """Step 2: show the choices back before casting; refuse too many approvals (B1)."""
+    vote = _vote_for_post(request)
+    code = request.POST.get("code", "")
+    choices = _choices_from_post(request.POST, vote)
+    try:
+        services.code_check(vote_id=vote.pk, typed=code)
+    except services.BallotRefused as exc:
+        return render(
+            request,
+            "voting/ballot_code.html",
+            {"form": CodeEntryForm(), "refusal": REFUSALS[exc.reason]},
+            status=409,
+        )
+    limit = domain.approval_limit(
+        mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
+    )
+    approvals = choices.count(domain.YES)
+    if request.POST.get("change") or approvals > limit:
+        error = (
+            ""
+            if request.POST.get("change")
+            else _(
+                "You marked 赞成 for %(count)s candidates; at most %(limit)s may be approved. "
+                "Change some marks."
+            )
+            % {"count": approvals, "limit": limit}
+        )
+        return render(
+            request,
+            "voting/ballot.html",
+            _ballot_context(vote, code, choices, error),
+            status=400 if error else 200,
+        )
+    context = _ballot_context(vote, code, choices)
+    context["choices"] = choices
+    context["blank"] = all(c == domain.NO_MARK for c in choices)
+    return render(request, "voting/ballot_review.html", context)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_POST
+def ballot_cast(request):
+    """Step 3: cast. The ballot is committed before the page says it was received."""
+    vote = _vote_for_post(request)
+    choices = request.POST.get("choices", "")
+    limit = domain.approval_limit(
+        mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
+    )
+    if choices.count(domain.YES) > limit:
+        return render(
+            request,
+            "voting/ballot.html",
+            _ballot_context(vote, request.POST.get("code", ""), choices),
+            status=400,
+        )
+    try:
+        receipt = services.ballot_cast(
+            vote_id=vote.pk, typed_code=request.POST.get("code", ""), choices=choices
+        )
+    except services.BallotRefused as exc:
+        return render(
+            request,
+            "voting/ballot_done.html",
+            {
+                "vote": vote,
+                "refusal": REFUSALS[exc.reason],
+                "already": exc.reason == "already_cast",
+            },
+            status=409,
+        )
+    return render(request, "voting/ballot_done.html", {"vote": vote, "tracker": receipt.tracker})
+
+
+@login_required
+def session_votes(request, session_pk):
+    """The votes of a session (linked from the session page)."""
+    session = sessions_visible_to(request.user).filter(pk=session_pk).first()
+    if session is None:
+        raise Http404
+    votes = selectors.votes_visible_to(request.user).filter(session=session)
+    probe = Vote(session=session)
+    return render(
+        request,
+        "voting/session_votes.html",
+        {
+            "session": session,
+            "votes": votes,
+            "township": session.term.township,
+            "can_manage": user_can_manage_vote(request.user, probe),
+        },
+    )
