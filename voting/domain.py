@@ -219,24 +219,27 @@ def decide(yes: Sequence[int], *, slots: int, base: int, mode: str) -> Decision:
 
 
 # ---------------------------------------------------------------------------------------------
-# Ballot codes: Crockford base32, 14 symbols (70 bits) + a check symbol, typed XXXXX-XXXXX-XXXXX
+# Ballot codes: Crockford base32, 14 symbols (69 bits) + a check symbol, typed XXXXX-XXXXX-XXXXX
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Codes use 31 of Crockford's 32 symbols (no Z), so that a position-weighted sum mod 31 catches
+# every single mistyped symbol and every swap of neighbours: 31**14 is still over 2**69.
+CODE_ALPHABET = ALPHABET[:31]
 CODE_SYMBOLS = 14
 CODE_LENGTH = CODE_SYMBOLS + 1
 _TYPO = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 
 def check_symbol(symbols: str) -> str:
-    """A position-weighted sum mod 31 (prime): catches any single mistyped symbol and any swap
-    of two neighbours (except between 0 and Z), and stays a letter or digit, easy to type on a
+    """A position-weighted sum mod 31 (prime) over 31 symbols: catches any single mistyped
+    symbol and any swap of two neighbours, and stays a letter or digit — easy to type on a
     phone, unlike Crockford's own check symbols (* ~ $ =)."""
-    total = sum((i + 1) * ALPHABET.index(ch) for i, ch in enumerate(symbols))
-    return ALPHABET[total % 31]
+    total = sum((i + 1) * CODE_ALPHABET.index(ch) for i, ch in enumerate(symbols))
+    return CODE_ALPHABET[total % 31]
 
 
 def new_code(randbelow=secrets.randbelow) -> str:
-    symbols = "".join(ALPHABET[randbelow(32)] for _ in range(CODE_SYMBOLS))
+    symbols = "".join(CODE_ALPHABET[randbelow(31)] for _ in range(CODE_SYMBOLS))
     return symbols + check_symbol(symbols)
 
 
@@ -250,7 +253,7 @@ def normalize_code(typed: str) -> str | None:
     if len(code) != CODE_LENGTH:
         return None
     symbols, check = code[:-1], code[-1]
-    if any(ch not in ALPHABET for ch in symbols) or check_symbol(symbols) != check:
+    if any(ch not in CODE_ALPHABET for ch in symbols) or check_symbol(symbols) != check:
         return None
     return code
 

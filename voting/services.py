@@ -335,25 +335,19 @@ def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
     if code is None:
         raise BallotRefused("typo")
     with transaction.atomic():
-        # A share lock on the vote: closing (which locks it for update) waits for casts in
-        # flight, and a cast after closing sees the vote closed.
-        vote = (
-            Vote.objects.select_for_update(of=("self",), no_key=False)
-            .filter(pk=vote_id)
-            .only(
-                "id",
-                "status",
-                "paper_mode",
-                "mode",
-                "slots",
-                "blank_ballot_policy",
-                "code_salt",
-                "trackers_enabled",
+        # A share lock on the vote: casts do not wait for each other, closing (which locks
+        # the row for update) waits for casts in flight, and a cast after closing sees the
+        # vote closed. Django has no FOR SHARE, hence raw SQL.
+        found = list(
+            Vote.objects.raw(
+                "SELECT id, status, paper_mode, mode, slots, blank_ballot_policy, code_salt, "
+                "trackers_enabled FROM voting_vote WHERE id = %s FOR SHARE",
+                [vote_id],
             )
-            .first()
         )
-        if vote is None:
+        if not found:
             raise BallotRefused("unknown")
+        vote = found[0]
         if vote.status != VoteStatus.OPEN or vote.paper_mode:
             raise BallotRefused("not_open")
         hashed = domain.code_hash(code, salt=vote.code_salt)

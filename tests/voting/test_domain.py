@@ -210,10 +210,10 @@ def test_decide_is_consistent_with_a_brute_force_reference():
 
 
 # --- codes ---------------------------------------------------------------------------------------
-def test_codes_have_70_bits_and_a_check_symbol():
+def test_codes_have_69_bits_and_a_check_symbol():
     code = d.new_code()
     assert len(code) == 15 and d.normalize_code(code) == code
-    assert len(d.ALPHABET) ** d.CODE_SYMBOLS >= 2**70
+    assert len(d.CODE_ALPHABET) ** d.CODE_SYMBOLS >= 2**69
 
 
 def test_typed_codes_are_forgiving_about_case_separators_and_lookalikes():
@@ -225,7 +225,13 @@ def test_typed_codes_are_forgiving_about_case_separators_and_lookalikes():
 
 
 def test_every_single_typo_is_caught():
-    code = d.new_code()
+    rng = random.Random(11)
+    for _ in range(50):
+        code = d.new_code(randbelow=rng.randrange)
+        _every_typo_refused(code)
+
+
+def _every_typo_refused(code):
     for i in range(d.CODE_LENGTH):
         for ch in d.ALPHABET:
             if ch != code[i]:
@@ -239,7 +245,7 @@ def test_neighbour_swaps_are_caught():
         code = d.new_code(randbelow=rng.randrange)
         for i in range(d.CODE_SYMBOLS - 1):
             a, b = code[i], code[i + 1]
-            if a == b or {a, b} == {"0", "Z"}:
+            if a == b:
                 continue
             swapped = code[:i] + b + a + code[i + 2 :]
             assert d.normalize_code(swapped) is None
