@@ -1,0 +1,175 @@
+"""Permission rows for the voting app (see tests/permission_table.py)."""
+
+import datetime
+
+from django.utils import timezone
+
+from ..permission_table import LOGIN, PUBLIC, SESSION_MANAGE_POST, TOWNSHIP_VIEW, Row, expect
+
+MANAGE_GET = expect(
+    403, anonymous=LOGIN, staff=200, superuser=200, staff_other=404, reviewer_other=404
+)
+PAPER_ENTRY = expect(
+    403, anonymous=LOGIN, teller=200, superuser=200, staff_other=404, reviewer_other=404
+)
+SCRUTINY = expect(
+    403, anonymous=LOGIN, scrutineer=200, superuser=200, staff_other=404, reviewer_other=404
+)
+CERTIFY_POST = expect(
+    403, anonymous=LOGIN, scrutineer=302, superuser=302, staff_other=404, reviewer_other=404
+)
+PRINT_BALLOT = expect(
+    403,
+    anonymous=LOGIN,
+    staff=200,
+    teller=200,
+    superuser=200,
+    staff_other=404,
+    reviewer_other=404,
+)
+# Published results: everyone in scope (a deputy too); out of scope the staff page is 404.
+RESULTS = TOWNSHIP_VIEW
+ANSWERED_409 = expect(409)
+
+
+def _rules():
+    return dict(
+        mode="competitive",
+        ballot_type="approval",
+        slots=1,
+        pass_base="in_office",
+        quorum_numerator=2,
+        quorum_denominator=3,
+        tie_rule="revote",
+        shortfall_rule="further_vote",
+        blank_ballot_policy="valid_abstain",
+        trackers_enabled=True,
+        code_salt="salt",
+    )
+
+
+def _votes(w):
+    """A draft vote with an officer, and a published vote with its result (built once)."""
+    if getattr(w, "draft_vote", None) is not None:
+        return w
+    from voting.models import (
+        CandidateResult,
+        Vote,
+        VoteCandidate,
+        VoteOfficer,
+        VoteResult,
+        VoteStatus,
+    )
+
+    draft = Vote.objects.create(session=w.session, title="草稿表决", **_rules())
+    VoteCandidate.objects.create(vote=draft, position=1, title="甲项目")
+    VoteCandidate.objects.create(vote=draft, position=2, title="乙项目")
+    w.officer = VoteOfficer.objects.create(vote=draft, role="teller", name="周涛")
+    published = Vote.objects.create(
+        session=w.session,
+        title="已公布表决",
+        status=VoteStatus.PUBLISHED,
+        published_at=timezone.now(),
+        certified_at=timezone.now(),
+        box_digest="0" * 64,
+        **_rules(),
+    )
+    result = VoteResult.objects.create(
+        vote=published,
+        due=5,
+        present=5,
+        on_leave=0,
+        in_office=5,
+        issued=5,
+        returned=5,
+        electronic=5,
+        paper=0,
+        valid=5,
+        invalid=0,
+        blank=0,
+        pass_base_count=5,
+        quorum_met=True,
+        is_valid=True,
+    )
+    for position, (title, yes) in enumerate((("甲项目", 4), ("乙项目", 1)), start=1):
+        c = VoteCandidate.objects.create(
+            vote=published, position=position, title=title, deadline=datetime.date(2027, 6, 30)
+        )
+        CandidateResult.objects.create(
+            vote_result=result,
+            candidate=c,
+            yes=yes,
+            no=5 - yes,
+            abstain=0,
+            passed=yes * 2 > 5,
+            elected=yes * 2 > 5,
+            rank=position,
+        )
+    w.draft_vote, w.published_vote = draft, published
+    return w
+
+
+def _draft(w):
+    return {"pk": _votes(w).draft_vote.pk}
+
+
+def _published(w):
+    return {"pk": _votes(w).published_vote.pk}
+
+
+ROWS = [
+    Row("voting:ballot", expected=PUBLIC),
+    Row(
+        "voting:ballot_review",
+        method="post",
+        expected=ANSWERED_409,
+        data=lambda w: {"vote": _votes(w).draft_vote.pk, "code": "WRONG"},
+    ),
+    Row(
+        "voting:ballot_cast",
+        method="post",
+        expected=ANSWERED_409,
+        data=lambda w: {"vote": _votes(w).draft_vote.pk, "code": "WRONG", "choices": "--"},
+    ),
+    Row("voting:public_results", _published, PUBLIC),
+    Row("voting:session_votes", lambda w: {"session_pk": w.session.pk}, TOWNSHIP_VIEW),
+    Row(
+        "voting:vote_create",
+        lambda w: {"session_pk": w.session.pk},
+        expect(403, anonymous=LOGIN, staff=200, superuser=200, staff_other=404, reviewer_other=404),
+    ),
+    Row("voting:console", _draft, MANAGE_GET),
+    Row("voting:console_live", _draft, MANAGE_GET),
+    Row(
+        "voting:officer_add",
+        _draft,
+        SESSION_MANAGE_POST,
+        method="post",
+        data=lambda w: {"role": "scrutineer", "name": "吴静"},
+    ),
+    Row(
+        "voting:officer_remove",
+        lambda w: {"pk": _votes(w).draft_vote.pk, "officer_pk": w.officer.pk},
+        SESSION_MANAGE_POST,
+        method="post",
+    ),
+    Row("voting:codes_print", _draft, MANAGE_GET, method="post", data=lambda w: {"spares": "2"}),
+    Row(
+        "voting:issued",
+        _draft,
+        SESSION_MANAGE_POST,
+        method="post",
+        data=lambda w: {"slips_issued": "0", "paper_issued": "0"},
+    ),
+    Row(
+        "voting:action", lambda w: {**_draft(w), "name": "open"}, SESSION_MANAGE_POST, method="post"
+    ),
+    Row("voting:runoff", _draft, SESSION_MANAGE_POST, method="post"),
+    Row("voting:certify", _draft, CERTIFY_POST, method="post"),
+    Row("voting:paper_ballot_pdf", _draft, PRINT_BALLOT),
+    Row("voting:certificate_pdf", _published, RESULTS),
+    Row("voting:notice_pdf", _published, RESULTS),
+    Row("voting:results", _published, RESULTS),
+    Row("voting:paper_entry", lambda w: {**_draft(w), "slot": "A"}, PAPER_ENTRY),
+    Row("voting:paper_check", _draft, SCRUTINY),
+]
