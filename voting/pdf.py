@@ -20,6 +20,8 @@ language the requesting user has chosen. WeasyPrint draws them with the Noto CJK
 
 from __future__ import annotations
 
+import base64
+import io
 import subprocess
 from dataclasses import dataclass
 from datetime import date
@@ -28,10 +30,12 @@ from decimal import Decimal
 import qrcode
 import qrcode.constants
 import weasyprint
+import weasyprint.urls
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from PIL import Image
 
 from voting import domain
 
@@ -118,30 +122,23 @@ def slip_payload(ballot_url: str, code: str) -> str:
 QR_QUIET_ZONE = 4  # modules of white the QR standard asks for around the symbol
 
 
-def qr_svg(payload: str) -> SafeString:
-    """An inline SVG QR code (error correction M) with its quiet zone, one path, sized by CSS."""
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+def qr_image(payload: str) -> SafeString:
+    """An ``<img>`` of the QR code (error correction M, with its quiet zone): a 1-bit PNG with
+    one pixel per module, as a data: URI, drawn unsmoothed (``image-rendering: pixelated``)
+    so the modules stay sharp at any size. WeasyPrint lays out 400 of these several times
+    faster than inline SVG paths."""
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_ZONE, box_size=1
+    )
     qr.add_data(payload)
     qr.make(fit=True)
     matrix = qr.get_matrix()
-    size = len(matrix)
-    parts = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < size:
-            if row[x]:
-                start = x
-                while x < size and row[x]:
-                    x += 1
-                parts.append(f"M{start} {y}h{x - start}v1h{start - x}z")
-            else:
-                x += 1
-    q = QR_QUIET_ZONE
-    return mark_safe(  # built from integers only
-        f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="{-q} {-q} {size + 2 * q} {size + 2 * q}" shape-rendering="crispEdges">'
-        f'<path fill="#000" d="{"".join(parts)}"/></svg>'
-    )
+    image = Image.new("1", (len(matrix), len(matrix)), 1)
+    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return mark_safe(f'<img class="qr" alt="" src="data:image/png;base64,{encoded}">')
 
 
 def pdf_text(data: bytes) -> str:
@@ -214,18 +211,17 @@ def _void_reason(vote, result) -> str:
 # Rendering
 
 
-def _refuse_fetch(url, *args, **kwargs):
-    """The documents are self-contained: only data: URIs may be read, never the network."""
-    if url.startswith("data:"):
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"printing fetches nothing: {url[:40]}")
+def _fetcher() -> weasyprint.urls.URLFetcher:
+    """The documents are self-contained: only data: URIs (the QR images) may be read, never
+    a file or the network, and a stray reference stops the rendering instead of a warning."""
+    return weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
 
 
 def _html(template: str, context: dict) -> weasyprint.HTML:
     with translation.override("zh-hans"):
         source = render_to_string(template, context)
     return weasyprint.HTML(
-        string=source, base_url=str(settings.BASE_DIR), url_fetcher=_refuse_fetch
+        string=source, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher()
     )
 
 
@@ -242,20 +238,20 @@ def _render(template: str, context: dict, *, number_pages: bool = True) -> bytes
 class Slip:
     code: str  # formatted XXXXX-XXXXX-XXXXX
     qr: SafeString
+    row: int  # place on the sheet, for the layout only; never printed
+    col: int
 
 
 def render_code_slips(*, vote, codes: list[str], ballot_url: str) -> bytes:
     """A4 sheets of cut-out ballot-code slips, 2 × 5 per page, dashed cut lines, no numbers."""
-    slips = [
-        Slip(domain.format_code(code), qr_svg(slip_payload(ballot_url, code))) for code in codes
-    ]
     pages = []
-    for start in range(0, len(slips), SLIPS_PER_PAGE):
-        page = slips[start : start + SLIPS_PER_PAGE]
-        rows = [page[i : i + SLIP_COLUMNS] for i in range(0, len(page), SLIP_COLUMNS)]
-        for row in rows:
-            row.extend([None] * (SLIP_COLUMNS - len(row)))
-        pages.append(rows)
+    for start in range(0, len(codes), SLIPS_PER_PAGE):
+        page = []
+        for i, code in enumerate(codes[start : start + SLIPS_PER_PAGE]):
+            qr = qr_image(slip_payload(ballot_url, code))
+            row, col = divmod(i, SLIP_COLUMNS)
+            page.append(Slip(domain.format_code(code), qr, row, col))
+        pages.append(page)
     context = {
         "vote": vote,
         "session_label": _session_label(vote),

@@ -250,3 +250,19 @@ def test_fewer_passing_than_slots_leaves_a_shortfall(world):
     assert [r.yes for r in rows] == [10, 8, 4, 4]
     assert [r.elected for r in rows] == [True, True, False, False]
     assert result.shortfall == 1 and not result.needs_runoff
+
+
+def test_verify_command_detects_a_changed_box(vote_world):
+    from django.core.management import CommandError, call_command
+
+    w = vote_world
+    codes = open_vote(w)
+    for code in codes[:7]:
+        services.ballot_cast(vote_id=w.vote.pk, typed_code=code, choices="YYNN")
+    services.vote_close(actor=w.users["staff"], vote=w.vote)
+    services.vote_count(actor=w.users["staff"], vote=w.vote)
+    services.vote_certify(actor=w.users["chief"], vote=w.vote)
+    call_command("verify_ballot_box", str(w.vote.pk))  # matches
+    Ballot.objects.filter(vote=w.vote).update(choices="NNYY")
+    with pytest.raises(CommandError, match="MISMATCH"):
+        call_command("verify_ballot_box", str(w.vote.pk))
