@@ -8,7 +8,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = load_demo()
+        notes = []
+        try:
+            from projects.demo import load_demo as load_projects_demo
+        except ImportError:  # the projects stage has no demo data yet
+            load_projects_demo = None
+        if load_projects_demo is not None:
+            load_projects_demo()
+        from voting.demo import load_demo as load_voting_demo
+
+        notes += load_voting_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in accounts:
             self.stdout.write(f"  {username:<20} {description}")
+        for note in notes:
+            self.stdout.write(f"  · {note}")
