@@ -108,6 +108,21 @@ def _run_vote(actor, vote, ballots: list[str], *, publish=True):
     services.vote_certify(actor=actor, vote=vote)
     if publish:
         services.vote_publish(actor=actor, vote=vote)
+    _backdate(vote)
+
+
+def _backdate(vote):
+    """Demo votes of past sessions carry that session's date, not today's."""
+    vote.refresh_from_db()
+    day = timezone.make_aware(datetime.datetime.combine(vote.session.date, datetime.time(10, 30)))
+    Vote.objects.filter(pk=vote.pk).update(
+        opened_at=day,
+        closed_at=day + datetime.timedelta(minutes=20),
+        certified_at=day + datetime.timedelta(minutes=50),
+        published_at=(
+            day + datetime.timedelta(minutes=60) if vote.status == VoteStatus.PUBLISHED else None
+        ),
+    )
 
 
 def _ballots(rng, weights, n, slots):
@@ -178,6 +193,7 @@ def load_demo() -> list[str]:
         _run_vote(actor, vote, ballots, publish=False)
         services.vote_publish(actor=actor, vote=vote)
         vote.refresh_from_db()
+        _backdate(vote)
         if vote.result.needs_runoff:
             runoff = services.vote_create_runoff(actor=actor, vote=vote)
             _officers(actor, runoff, ["孙磊", "马兰", "朱华", "胡斌"])

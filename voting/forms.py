@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congress.models import Role
 
@@ -30,7 +31,7 @@ class VoteCreateForm(forms.Form):
 
 class OfficerForm(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=OfficerRole.choices)
-    name = forms.CharField(label=_("name"), max_length=32)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=32)
     user = forms.ModelChoiceField(
         label=_("user account"),
         queryset=None,
