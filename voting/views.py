@@ -30,7 +30,7 @@ from .forms import (
     PaperKeysForm,
     VoteCreateForm,
 )
-from .models import Ballot, BallotChannel, PaperEntry, Vote, VoteOfficer, VoteStatus
+from .models import Ballot, BallotChannel, BallotStatus, PaperEntry, Vote, VoteOfficer, VoteStatus
 from .permissions import (
     user_can_certify,
     user_can_enter_paper,
@@ -408,6 +408,13 @@ def paper_entry(request, vote, slot):
     )
 
 
+def _labelled(entry):
+    """(choices, status) → (choices, translated status label) for display."""
+    if entry is None:
+        return None
+    return entry[0], BallotStatus(entry[1]).label
+
+
 @vote_view(user_can_scrutinize)
 def paper_check(request, vote):
     form = PaperDecisionForm(request.POST or None)
@@ -440,8 +447,8 @@ def paper_check(request, vote):
         rows.append(
             {
                 "sequence": seq,
-                "a": a,
-                "b": b,
+                "a": _labelled(a),
+                "b": _labelled(b),
                 "differs": a != b,
                 "doubtful": seq in state["doubtful"],
                 "decision": state["decisions"].get(seq),
