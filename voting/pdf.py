@@ -179,7 +179,10 @@ def session_heading(vote) -> str:
 
 
 def _session_label(vote) -> str:
-    return str(vote.session)
+    """The session as the app names it (青石镇第19届（2021–2026）第3次会议), in Chinese even when
+    the user reads the site in English."""
+    with translation.override("zh-hans"):
+        return str(vote.session)
 
 
 def _candidates(vote) -> list:
@@ -220,16 +223,23 @@ def _fetcher() -> weasyprint.urls.URLFetcher:
 def _html(template: str, context: dict) -> weasyprint.HTML:
     with translation.override("zh-hans"):
         source = render_to_string(template, context)
-    return weasyprint.HTML(
-        string=source, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher()
-    )
+    return weasyprint.HTML(string=source, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher())
 
 
-def _render(template: str, context: dict, *, number_pages: bool = True) -> bytes:
-    """Render once; when the document runs over one page and ``number_pages``, render again
-    with a 第 N 页 共 M 页 footer (a one-page document stays clean)."""
-    document = _html(template, {**context, "numbered": False}).render()
-    if number_pages and len(document.pages) > 1:
+def _render(
+    template: str, context: dict, *, number_pages: bool = True, compact_retry: bool = False
+) -> bytes:
+    """Render once. When the document runs over one page: with ``compact_retry``, try again
+    with tighter type (``compact``) and keep that if it fits one sheet; otherwise, with
+    ``number_pages``, render the normal layout with a 第 N 页 共 M 页 footer (a one-page
+    document stays clean)."""
+    context = {**context, "numbered": False, "compact": False}
+    document = _html(template, context).render()
+    if len(document.pages) > 1 and compact_retry:
+        compact = _html(template, {**context, "compact": True}).render()
+        if len(compact.pages) == 1:
+            return compact.write_pdf()
+    if len(document.pages) > 1 and number_pages:
         document = _html(template, {**context, "numbered": True}).render()
     return document.write_pdf()
 
@@ -296,7 +306,7 @@ def render_paper_ballot(*, vote, size: str = "A4") -> bytes:
         "blank_invalid": vote.blank_ballot_policy == "invalid",
         "mode_label": MODE_LABELS.get(vote.mode, ""),
     }
-    return _render("voting/pdf/paper_ballot.html", context)
+    return _render("voting/pdf/paper_ballot.html", context, compact_retry=True)
 
 
 def _outcome(vote, result, cr) -> str:
@@ -314,10 +324,10 @@ def _shortfall_text(vote, result) -> str:
         return ""
     if vote.shortfall_rule == "further_vote":
         return (
-            f"赞成票过半数的项目少于应选数量，尚有 {result.shortfall} 个名额空缺，"
+            f"赞成票过半数的项目少于应选数量，尚有{result.shortfall}个名额空缺，"
             "对其余候选项目另行票决。"
         )
-    return f"赞成票过半数的项目少于应选数量，{result.shortfall} 个名额空缺。"
+    return f"赞成票过半数的项目少于应选数量，{result.shortfall}个名额空缺。"
 
 
 def render_certificate(*, vote) -> bytes:
@@ -366,7 +376,7 @@ def render_certificate(*, vote) -> bytes:
         "signatures": signatures,
         "date": cn_date(vote.session.date),
     }
-    return _render("voting/pdf/certificate.html", context)
+    return _render("voting/pdf/certificate.html", context, compact_retry=True)
 
 
 def render_notice(*, vote) -> bytes:
