@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from congress import api as congress_api
+from projects import api as projects_api
+from voting import api as voting_api
 
 router = DefaultRouter()
 router.register("townships", congress_api.TownshipViewSet, basename="township")
@@ -12,6 +14,18 @@ router.register("villages", congress_api.VillageViewSet, basename="village")
 router.register("deputies", congress_api.DeputyViewSet, basename="deputy")
 router.register("sessions", congress_api.SessionViewSet, basename="session")
 router.register("attendance", congress_api.AttendanceViewSet, basename="attendance")
+router.register("suggestions", projects_api.SuggestionViewSet, basename="suggestion")
+router.register(
+    "public-suggestions", projects_api.PublicSuggestionViewSet, basename="public-suggestion"
+)
+router.register("receipts", projects_api.ReceiptViewSet, basename="receipt")
+router.register("projects", projects_api.ProjectViewSet, basename="project")
+router.register("plans", projects_api.PlanViewSet, basename="plan")
+router.register("rounds", projects_api.RoundViewSet, basename="round")
+router.register("candidate-lists", projects_api.CandidateListViewSet, basename="candidate-list")
+router.register("votes", voting_api.VoteViewSet, basename="vote")
+router.register("cast", voting_api.CastViewSet, basename="cast")
+router.register("results", voting_api.ResultViewSet, basename="result")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -173,3 +173,22 @@ ROWS = [
     Row("voting:paper_entry", lambda w: {**_draft(w), "slot": "A"}, PAPER_ENTRY),
     Row("voting:paper_check", _draft, SCRUTINY),
 ]
+
+API_PUBLIC_404_UNTIL_PUBLISHED = expect(200, staff_other=200, reviewer_other=200)
+
+ROWS += [
+    Row("api:vote-list", expected=expect(200, anonymous=401)),
+    Row("api:vote-detail", _draft, expect(200, anonymous=401, staff_other=404, reviewer_other=404)),
+    Row(
+        "api:cast-list",
+        method="post",
+        content_type="application/json",
+        data=lambda w: {"vote": _votes(w).draft_vote.pk, "code": "WRONG", "choices": "--"},
+        expected=expect(400),
+    ),
+    Row(
+        "api:result-detail",
+        lambda w: {"vote_id": _votes(w).published_vote.pk},
+        API_PUBLIC_404_UNTIL_PUBLISHED,
+    ),
+]

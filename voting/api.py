@@ -1,0 +1,204 @@
+"""/api/v1/ for voting: votes (scoped, read-only), casting by code (no login), results."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from . import domain, selectors, services
+from .models import Vote, VoteCandidate, VoteStatus
+from .permissions import user_can_view_results
+from .views import REFUSALS
+
+
+class VoteCandidateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VoteCandidate
+        fields = ["position", "title", "content", "location", "investment", "deadline"]
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    candidates = VoteCandidateSerializer(many=True, read_only=True)
+    township = serializers.IntegerField(source="session.term.township_id", read_only=True)
+    ballots_received = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Vote
+        fields = [
+            "id",
+            "title",
+            "session",
+            "township",
+            "status",
+            "mode",
+            "slots",
+            "pass_base",
+            "trackers_enabled",
+            "paper_mode",
+            "codes_generated",
+            "slips_issued",
+            "paper_issued",
+            "opened_at",
+            "closed_at",
+            "certified_at",
+            "published_at",
+            "box_digest",
+            "candidates",
+            "ballots_received",
+        ]
+
+    def get_ballots_received(self, obj) -> int:
+        """How many ballots are in the box — never what they say."""
+        return selectors.ballots_received(obj)
+
+
+class VoteViewSet(viewsets.ReadOnlyModelViewSet):
+    """Votes of the townships in the caller's scope."""
+
+    serializer_class = VoteSerializer
+
+    def get_queryset(self):
+        return (
+            selectors.votes_visible_to(self.request.user)
+            .prefetch_related("candidates")
+            .order_by("-created_at", "-id")
+        )
+
+
+class CastSerializer(serializers.Serializer):
+    vote = serializers.IntegerField(min_value=1)
+    code = serializers.CharField(max_length=40)
+    choices = serializers.RegexField(
+        r"^[YNA-]{1,200}$",
+        help_text="One character per candidate in ballot order: Y for, N against, A abstain, "
+        "- no mark.",
+    )
+
+
+class CastReceiptSerializer(serializers.Serializer):
+    tracker = serializers.CharField(allow_blank=True)
+
+
+class RefusalSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=["typo", "unknown", "not_open", "already_cast", "malformed", "too_many"]
+    )
+    detail = serializers.CharField()
+
+
+class CastViewSet(viewsets.GenericViewSet):
+    """Cast a ballot with a ballot code. No login: the code is the credential. Exactly once:
+    a second submission with the same code answers 409 "already_cast"."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = CastSerializer
+
+    @extend_schema(
+        request=CastSerializer,
+        responses={
+            201: CastReceiptSerializer,
+            400: RefusalSerializer,
+            409: RefusalSerializer,
+        },
+    )
+    def create(self, request):
+        data = CastSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vote = (
+            Vote.objects.filter(pk=data.validated_data["vote"]).only("id", "mode", "slots").first()
+        )
+        choices = data.validated_data["choices"]
+        if vote is not None:
+            n = VoteCandidate.objects.filter(vote=vote).count()
+            limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=n)
+            if choices.count(domain.YES) > limit:
+                return Response(
+                    {
+                        "reason": "too_many",
+                        "detail": f"At most {limit} candidates may be approved.",
+                    },
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            receipt = services.ballot_cast(
+                vote_id=data.validated_data["vote"],
+                typed_code=data.validated_data["code"],
+                choices=choices,
+            )
+        except services.BallotRefused as exc:
+            code = (
+                status.HTTP_409_CONFLICT
+                if exc.reason in ("already_cast", "not_open")
+                else status.HTTP_400_BAD_REQUEST
+            )
+            return Response(
+                {"reason": exc.reason, "detail": str(REFUSALS[exc.reason])}, status=code
+            )
+        return Response({"tracker": receipt.tracker}, status=status.HTTP_201_CREATED)
+
+
+class CandidateResultSerializer(serializers.Serializer):
+    position = serializers.IntegerField(source="candidate.position")
+    title = serializers.CharField(source="candidate.title")
+    yes = serializers.IntegerField()
+    no = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+    share = serializers.SerializerMethodField()
+    rank = serializers.IntegerField(allow_null=True)
+    passed = serializers.BooleanField()
+    elected = serializers.BooleanField()
+    tied = serializers.BooleanField()
+
+    def get_share(self, obj) -> str:
+        return domain.format_share(domain.share_tenths(obj.yes, self.context["valid"]))
+
+
+class ResultSerializer(serializers.Serializer):
+    vote = serializers.IntegerField(source="vote_id")
+    due = serializers.IntegerField()
+    present = serializers.IntegerField()
+    on_leave = serializers.IntegerField()
+    issued = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    valid = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    is_valid = serializers.BooleanField()
+    void_reason = serializers.CharField()
+    box_digest = serializers.CharField(source="vote.box_digest")
+    candidates = serializers.SerializerMethodField()
+
+    @extend_schema(exclude=True)
+    def get_candidates(self, obj) -> list[dict]:
+        rows = obj.candidates.select_related("candidate").order_by("candidate__position")
+        return CandidateResultSerializer(rows, many=True, context={"valid": obj.valid}).data
+
+
+class ResultViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A vote's counted result: public once published; before that, for staff, officers and
+    reviewers in scope once counted."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ResultSerializer
+    lookup_field = "vote_id"
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("vote_id", int, OpenApiParameter.PATH)],
+        responses={200: ResultSerializer, 404: OpenApiResponse(description="Not yet")},
+    )
+    def retrieve(self, request, vote_id=None):
+        vote = selectors.vote_with_details(int(vote_id)) if str(vote_id).isdigit() else None
+        counted = (VoteStatus.COUNTED, VoteStatus.CERTIFIED, VoteStatus.PUBLISHED, VoteStatus.VOID)
+        if (
+            vote is None
+            or vote.status not in counted
+            or not hasattr(vote, "result")
+            or not user_can_view_results(request.user, vote)
+            or (
+                vote.status != VoteStatus.PUBLISHED
+                and not selectors.votes_visible_to(request.user).filter(pk=vote.pk).exists()
+            )
+        ):
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(ResultSerializer(vote.result).data)
