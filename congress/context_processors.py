@@ -13,7 +13,33 @@ def navigation(request):
         items.append((_("Home"), reverse("home")))
         if scope.is_superuser or scope.any_township_role or scope.is_reviewer:
             items.append((_("Townships"), reverse("congress:township_list")))
+        projects_entry = _projects_entry(scope)
+        if projects_entry:
+            items.append((_("Suggestions and projects"), projects_entry))
         if scope.is_superuser:
             items.append((_("Administration"), reverse("admin:index")))
         items.append((_("API"), reverse("api:docs")))
     return {"nav_items": items}
+
+
+def _projects_entry(scope) -> str | None:
+    """Stages 1–2 (projects app): staff land on their suggestions, others on the reserve."""
+    if scope.staff_townships:
+        return reverse("projects:suggestion_list", args=[min(scope.staff_townships)])
+    township_ids = set(scope.any_township_role)
+    if scope.deputy_township_id:
+        township_ids.add(scope.deputy_township_id)
+    if township_ids:
+        return reverse("projects:project_list", args=[min(township_ids)])
+    if scope.reviewer_counties:
+        from .models import Township
+
+        first = (
+            Township.objects.filter(county_id__in=scope.reviewer_counties)
+            .order_by("code")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if first:
+            return reverse("projects:plan_list", args=[first])
+    return None

@@ -6,8 +6,12 @@ project never change a ballot.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Township, Village
@@ -52,6 +56,8 @@ class Project(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.RESERVE
     )
+    # Tokens of title + content (projects.domain.tokenize) to find similar reserve projects.
+    tokens = ArrayField(models.CharField(max_length=24), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,7 +65,10 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["township", "status"])]
+        indexes = [
+            models.Index(fields=["township", "status"]),
+            GinIndex(fields=["tokens"], name="project_tokens_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_investment__isnull=True) | Q(estimated_investment__gte=0),
@@ -69,6 +78,9 @@ class Project(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", args=[self.pk])
 
 
 class AnnualPlan(models.Model):
@@ -80,6 +92,11 @@ class AnnualPlan(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     slots = models.PositiveSmallIntegerField(_("number of slots"))
+    # The suggestions counted in the plan's funnel: received in this window (default: the
+    # calendar year before the plan's year, when collection for next year runs).
+    collection_start = models.DateField(_("collection starts"), null=True, blank=True)
+    collection_end = models.DateField(_("collection ends"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("annual plan")
@@ -95,6 +112,9 @@ class AnnualPlan(models.Model):
             "township": self.township,
             "year": self.year,
         }
+
+    def get_absolute_url(self):
+        return reverse("projects:plan_detail", args=[self.pk])
 
 
 class CandidateList(models.Model):
@@ -156,3 +176,344 @@ class Candidate(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.project}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 1: suggestions (项目征集)
+
+
+class SuggestionChannel(models.TextChoices):
+    STATION = "station", _("Liaison station")
+    DEPUTY_QR = "deputy_qr", _("Deputy QR code")
+    VILLAGE_MEETING = "village_meeting", _("Village meeting")
+    DOOR_TO_DOOR = "door_to_door", _("Door-to-door visit")
+    RECEPTION_DAY = "reception_day", _("Reception day")
+    HOTLINE = "hotline", _("Hotline")
+    LETTER = "letter", _("Letter")
+    ONLINE = "online", _("Online form")
+
+
+class SuggestionStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, awaiting review")
+    MERGED = "merged", _("Taken into the project reserve")
+    REJECTED = "rejected", _("Not adopted")
+
+
+class LiaisonStation(models.Model):
+    """A deputies' liaison station (代表联络站); residents reach it by its QR code."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="stations", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=64)
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stations",
+        verbose_name=_("village"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("liaison station")
+        verbose_name_plural = _("liaison stations")
+        ordering = ["township_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="station_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IntakeLink(models.Model):
+    """The short link behind a QR code (代表二维码 / 联络站二维码). The link decides who
+    receives the suggestion: one deputy, or one liaison station."""
+
+    token = models.CharField(_("short code"), max_length=12, unique=True)
+    township = models.ForeignKey(
+        Township, on_delete=models.CASCADE, related_name="intake_links", verbose_name=_("township")
+    )
+    deputy = models.OneToOneField(
+        "congress.Deputy",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="intake_link",
+        verbose_name=_("deputy"),
+    )
+    station = models.OneToOneField(
+        LiaisonStation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="intake_link",
+        verbose_name=_("liaison station"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("QR intake link")
+        verbose_name_plural = _("QR intake links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deputy__isnull=False, station__isnull=True)
+                | Q(deputy__isnull=True, station__isnull=False),
+                name="intake_link_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.deputy or self.station)
+
+    def get_absolute_url(self):
+        return reverse("projects:intake", args=[self.token])
+
+
+class Suggestion(models.Model):
+    """One matter per suggestion (一事一提, C2). The proposer's name and phone are private:
+    only staff of the township see them; the public lookup by receipt code never shows them.
+    No client address is ever stored."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("township")
+    )
+    receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    content = models.TextField(_("content"), max_length=2000)
+    category = models.CharField(_("category"), max_length=32, blank=True)
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("village"),
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    implementing_body = models.CharField(_("implementing body"), max_length=100, blank=True)
+    estimated_investment = models.DecimalField(
+        _("estimated investment (10,000 yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    necessity = models.TextField(_("necessity and feasibility"), max_length=2000, blank=True)
+    proposer_name = models.CharField(_("proposer's name"), max_length=32, blank=True)
+    proposer_phone = models.CharField(_("proposer's phone"), max_length=20, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=SuggestionChannel.choices)
+    deputy = models.ForeignKey(
+        "congress.Deputy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("receiving deputy"),
+    )
+    station = models.ForeignKey(
+        LiaisonStation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("liaison station"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SuggestionStatus.choices,
+        default=SuggestionStatus.RECEIVED,
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("project"),
+    )
+    rejection_reason = models.CharField(_("exclusion reason"), max_length=64, blank=True)
+    reply = models.TextField(_("reply to the proposer"), max_length=2000, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    # Normalised character bigrams and unigrams (projects.domain.tokenize) for the
+    # similar-suggestion lookup; the GIN index serves the && pre-filter.
+    tokens = ArrayField(models.CharField(max_length=24), default=list, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["township", "status", "-created_at"]),
+            models.Index(fields=["township", "-created_at"]),
+            GinIndex(fields=["tokens"], name="suggestion_tokens_gin"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="merged", project__isnull=False)
+                | (~Q(status="merged") & Q(project__isnull=True)),
+                name="suggestion_merged_has_project",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_investment__isnull=True) | Q(estimated_investment__gte=0),
+                name="suggestion_investment_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:suggestion_detail", args=[self.pk])
+
+    @property
+    def receipt_display(self) -> str:
+        from .domain import format_receipt_code
+
+        return format_receipt_code(self.receipt_code)
+
+
+class ProjectStatusChange(models.Model):
+    """The status history of a reserve project."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("project")
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=ProjectStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=ProjectStatus.choices)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("project status change")
+        verbose_name_plural = _("project status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.from_status} → {self.to_status}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 2: shortlisting (项目初定)
+
+
+class PlanProject(models.Model):
+    """A reserve project put forward for shortlisting in an annual plan."""
+
+    plan = models.ForeignKey(
+        AnnualPlan, on_delete=models.CASCADE, related_name="entries", verbose_name=_("annual plan")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="plan_entries", verbose_name=_("project")
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project in a plan")
+        verbose_name_plural = _("projects in a plan")
+        ordering = ["plan_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "project"], name="plan_project_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.project_id}"
+
+
+class ShortlistRound(models.Model):
+    """One shortlisting round of a plan (e.g. 政府审查, 合法性审查, 主席团会议, 党政联席会议),
+    copied from the township's rule set when the plan is created."""
+
+    plan = models.ForeignKey(
+        AnnualPlan, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("annual plan")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=32)
+
+    class Meta:
+        verbose_name = _("shortlisting round")
+        verbose_name_plural = _("shortlisting rounds")
+        ordering = ["plan_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="round_unique_position"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RoundDecision(models.TextChoices):
+    ADVANCE = "advance", _("Advance")
+    HOLD = "hold", _("Hold")
+    REJECT = "reject", _("Reject")
+
+
+class ShortlistDecision(models.Model):
+    """A round's decision on one project, with its written reason."""
+
+    round = models.ForeignKey(
+        ShortlistRound, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("round")
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="shortlist_decisions",
+        verbose_name=_("project"),
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=RoundDecision.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("shortlisting decision")
+        verbose_name_plural = _("shortlisting decisions")
+        ordering = ["round_id", "project_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="decision_unique_project"),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.project} · {self.get_decision_display()}"

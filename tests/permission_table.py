@@ -161,6 +161,7 @@ ROWS = [
     ),
 ]
 
+
 # Each app adds its rows in tests/permissions/<app>.py as a list named ROWS.
 def _app_rows() -> list:
     import importlib

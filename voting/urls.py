@@ -25,6 +25,7 @@ urlpatterns = [
     path("votes/<int:pk>/issued/", views.issued, name="issued"),
     path("votes/<int:pk>/do/<slug:name>/", views.action, name="action"),
     path("votes/<int:pk>/runoff/", views.runoff, name="runoff"),
+    path("votes/<int:pk>/tie/", views.resolve_tie, name="resolve_tie"),
     path("votes/<int:pk>/certify/", views.certify, name="certify"),
     path("votes/<int:pk>/ballot.pdf", views.paper_ballot_pdf, name="paper_ballot_pdf"),
     path("votes/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),

@@ -145,6 +145,10 @@ def _console_context(request, vote):
         "can_scrutinize": user_can_scrutinize(request.user, vote),
         "can_enter_paper": user_can_enter_paper(request.user, vote),
         "runoffs": list(vote.runoffs.all()),
+        "followup": services.followup_kind(vote) if result is not None else "",
+        "tied": [cr for cr in result.candidates.select_related("candidate") if cr.tied]
+        if result is not None
+        else [],
         "S": VoteStatus,
     }
 
@@ -257,8 +261,29 @@ def runoff(request, vote):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(vote)
-    messages.success(request, _("Run-off set up among the tied candidates."))
+    messages.success(request, _("The follow-up vote is set up."))
     return redirect(child)
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def resolve_tie(request, vote):
+    """The presidium decides a tie (when the rule set says so), with a recorded reason."""
+    try:
+        positions = [int(p) for p in request.POST.getlist("elected")]
+    except ValueError:
+        positions = []
+    return _run(
+        request,
+        vote,
+        lambda: services.vote_resolve_tie(
+            actor=request.user,
+            vote=vote,
+            elected_positions=positions,
+            reason=request.POST.get("reason", ""),
+        ),
+        _("The presidium's decision is recorded."),
+    )
 
 
 @require_POST

@@ -192,3 +192,13 @@ ROWS += [
         API_PUBLIC_404_UNTIL_PUBLISHED,
     ),
 ]
+
+ROWS += [
+    Row(
+        "voting:resolve_tie",
+        _draft,
+        SESSION_MANAGE_POST,
+        method="post",
+        data=lambda w: {"elected": ["1"], "reason": "主席团会议决定"},
+    ),
+]

@@ -266,3 +266,31 @@ def test_verify_command_detects_a_changed_box(vote_world):
     Ballot.objects.filter(vote=w.vote).update(choices="NNYY")
     with pytest.raises(CommandError, match="MISMATCH"):
         call_command("verify_ballot_box", str(w.vote.pk))
+
+
+def test_presidium_decides_a_tie_when_the_rules_say_so(world):
+    RuleSet.objects.update_or_create(township=world.township, defaults={"tie_rule": "presidium"})
+    ballots = ["YYY-"] * 3 + ["YY-Y"] * 3 + ["Y-YY"] * 3 + ["----"]
+    vote, result = _voted(world, ballots)
+    assert services.followup_kind(vote) == "presidium"
+    staff = world.users["staff"]
+    with pytest.raises(ValidationError):  # two slots remain: choosing one is refused
+        services.vote_resolve_tie(actor=staff, vote=vote, elected_positions=[2], reason="x")
+    with pytest.raises(ValidationError):  # a reason is required
+        services.vote_resolve_tie(actor=staff, vote=vote, elected_positions=[2, 3], reason="")
+    services.vote_resolve_tie(
+        actor=staff, vote=vote, elected_positions=[2, 3], reason="主席团会议研究决定"
+    )
+    rows = list(result.candidates.order_by("candidate__position"))
+    assert [r.elected for r in rows] == [True, True, True, False]
+    event = AuditEvent.objects.get(action="vote.presidium_tie")
+    assert event.after == {"elected": [2, 3], "reason": "主席团会议研究决定"}
+
+
+def test_shortfall_further_vote_among_the_rest(world):
+    ballots = ["YYYN"] * 4 + ["YYNY"] * 4 + ["YN--"] * 2
+    vote, result = _voted(world, ballots)
+    assert services.followup_kind(vote) == "further"
+    child = services.vote_create_runoff(actor=world.users["staff"], vote=vote)
+    assert child.slots == 1 and child.mode == "competitive"
+    assert [c.title for c in child.candidates.all()] == ["镇区污水管网建设", "南塘村文化礼堂"]

@@ -1,0 +1,389 @@
+"""Reads for stages 1–2, filtered by the user's scope."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from congress.permissions import get_scope
+from congress.selectors import townships_visible_to
+
+from . import domain
+from .models import (
+    AnnualPlan,
+    Candidate,
+    CandidateList,
+    IntakeLink,
+    PlanProject,
+    Project,
+    ProjectStatus,
+    ShortlistDecision,
+    ShortlistRound,
+    Suggestion,
+    SuggestionStatus,
+)
+
+# How many pre-filtered rows are scored for similarity at most: the newest ones sharing a
+# bigram with the query. Keeps a lookup bounded however large the township's history grows.
+SIMILAR_CANDIDATE_LIMIT = 400
+
+
+def _triage_townships(user) -> QuerySet:
+    scope = get_scope(user)
+    qs = townships_visible_to(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(pk__in=scope.staff_townships)
+
+
+def suggestions_for_staff(user) -> QuerySet[Suggestion]:
+    """Suggestions with proposer data: staff of the township (and superusers) only."""
+    return Suggestion.objects.filter(township__in=_triage_townships(user)).select_related(
+        "township", "village", "deputy", "station", "project"
+    )
+
+
+def suggestion_for_staff(user, pk: int) -> Suggestion | None:
+    return suggestions_for_staff(user).filter(pk=pk).first()
+
+
+@dataclass
+class TriageFilters:
+    status: str = ""
+    village: int | None = None
+    channel: str = ""
+    category: str = ""
+    deputy: int | None = None
+    search: str = ""
+
+
+def triage_list(user, *, township, filters: TriageFilters) -> QuerySet[Suggestion]:
+    qs = (
+        suggestions_for_staff(user)
+        .filter(township=township)
+        .defer("tokens", "necessity", "reply", "content")
+    )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.village:
+        qs = qs.filter(village_id=filters.village)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.deputy:
+        qs = qs.filter(deputy_id=filters.deputy)
+    if filters.search:
+        term = filters.search
+        code = domain.normalize_receipt_code(term)
+        condition = Q(title__icontains=term) | Q(content__icontains=term)
+        if code:
+            condition |= Q(receipt_code=code)
+        qs = qs.filter(condition)
+    return qs.order_by("-created_at", "-id")
+
+
+def suggestion_categories(township) -> list[str]:
+    return list(
+        Suggestion.objects.filter(township=township)
+        .exclude(category="")
+        .values_list("category", flat=True)
+        .distinct()
+        .order_by("category")[:50]
+    )
+
+
+def similar_suggestions(
+    *,
+    township_id: int,
+    tokens: list[str],
+    title: str = "",
+    exclude_id: int | None = None,
+    limit: int = 8,
+) -> list[tuple[Suggestion, float]]:
+    """Suggestions of the township similar to ``tokens``, best first, with their score.
+
+    Pre-filter in PostgreSQL with the GIN index (``tokens && key tokens``), newest first,
+    at most SIMILAR_CANDIDATE_LIMIT rows; score them in Python (domain.rank_similar, on the
+    whole text and on the titles); then fetch the few winners. Two queries whatever the
+    township's size.
+    """
+    title_tokens = domain.tokenize(title) if title else []
+    keys = domain.key_tokens(tokens)
+    if not keys:
+        return []
+    rows = Suggestion.objects.filter(township_id=township_id, tokens__overlap=keys)
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
+    rows = rows.order_by("-created_at", "-id").values_list("id", "tokens", "title")
+    candidates = [
+        (pid, row_tokens, domain.tokenize(row_title) if title_tokens else ())
+        for pid, row_tokens, row_title in rows[:SIMILAR_CANDIDATE_LIMIT]
+    ]
+    ranked = domain.rank_similar(tokens, candidates, query_title=title_tokens, limit=limit)
+    if not ranked:
+        return []
+    by_id = Suggestion.objects.select_related("village", "project").in_bulk(
+        [pid for pid, _score in ranked]
+    )
+    return [(by_id[pid], score) for pid, score in ranked if pid in by_id]
+
+
+def similar_projects(
+    *, township_id: int, tokens: list[str], title: str = "", limit: int = 5
+) -> list[tuple[Project, float]]:
+    """Reserve projects a suggestion could be merged into, best first."""
+    keys = domain.key_tokens(tokens)
+    if not keys:
+        return []
+    title_tokens = domain.tokenize(title) if title else []
+    rows = (
+        Project.objects.filter(township_id=township_id, tokens__overlap=keys)
+        .exclude(status=ProjectStatus.CANCELLED)
+        .order_by("-created_at")
+        .values_list("id", "tokens", "title")[:SIMILAR_CANDIDATE_LIMIT]
+    )
+    candidates = [
+        (pid, row_tokens, domain.tokenize(row_title) if title_tokens else ())
+        for pid, row_tokens, row_title in rows
+    ]
+    ranked = domain.rank_similar(
+        tokens, candidates, query_title=title_tokens, limit=limit, threshold=0.2
+    )
+    by_id = Project.objects.in_bulk([pid for pid, _score in ranked])
+    return [(by_id[pid], score) for pid, score in ranked if pid in by_id]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reserve projects
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    scope = get_scope(user)
+    qs = Project.objects.select_related("township")
+    if scope.is_superuser:
+        return qs
+    ids = set(scope.any_township_role)
+    if scope.deputy_township_id:
+        ids.add(scope.deputy_township_id)
+    return qs.filter(Q(township_id__in=ids) | Q(township__county_id__in=scope.reviewer_counties))
+
+
+def reserve_list(user, *, township, status: str = "", search: str = "") -> QuerySet[Project]:
+    qs = (
+        projects_visible_to(user)
+        .filter(township=township)
+        .defer("tokens")
+        .annotate(n_suggestions=Count("suggestions", distinct=True))
+        .prefetch_related("villages")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(content__icontains=search))
+    return qs.order_by("-created_at", "-id")
+
+
+@dataclass
+class LineageStep:
+    kind: str  # "status", "decision", "candidate"
+    at: datetime.datetime | None
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class Lineage:
+    project: Project
+    villages: list = field(default_factory=list)
+    suggestions_count: int = 0
+    status_changes: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    candidacies: list = field(default_factory=list)
+
+
+def project_lineage(project: Project) -> Lineage:
+    """Everything that happened to a project, without anyone's personal data: the status
+    history, each round's decision and reason, and the candidate lists it stood on. Later
+    stages (vote, progress, rating) add their steps here."""
+    return Lineage(
+        project=project,
+        villages=list(project.villages.all()),
+        suggestions_count=project.suggestions.count(),
+        status_changes=list(project.status_changes.order_by("at", "id")),
+        decisions=list(
+            ShortlistDecision.objects.filter(project=project)
+            .select_related("round", "round__plan")
+            .order_by("round__plan__year", "round__position")
+        ),
+        candidacies=list(
+            Candidate.objects.filter(project=project)
+            .select_related("candidate_list", "candidate_list__plan")
+            .order_by("candidate_list__plan__year")
+        ),
+    )
+
+
+def suggestion_by_receipt(code: str) -> Suggestion | None:
+    normalized = domain.normalize_receipt_code(code)
+    if normalized is None:
+        return None
+    return (
+        Suggestion.objects.select_related("township", "village", "project", "deputy", "station")
+        .filter(receipt_code=normalized)
+        .first()
+    )
+
+
+def intake_link_by_token(token: str) -> IntakeLink | None:
+    token = (token or "").strip().upper()
+    return (
+        IntakeLink.objects.select_related("township", "deputy", "station", "station__village")
+        .filter(token=token, is_active=True)
+        .first()
+    )
+
+
+def intake_links(township) -> QuerySet[IntakeLink]:
+    return (
+        IntakeLink.objects.filter(township=township)
+        .select_related("deputy", "deputy__home_village", "station", "station__village")
+        .order_by("station__name", "deputy__name", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+
+
+def plans_visible_to(user) -> QuerySet[AnnualPlan]:
+    scope = get_scope(user)
+    qs = AnnualPlan.objects.select_related("township", "candidate_list")
+    if scope.is_superuser:
+        return qs
+    ids = set(scope.any_township_role)
+    if scope.deputy_township_id:
+        ids.add(scope.deputy_township_id)
+    return qs.filter(Q(township_id__in=ids) | Q(township__county_id__in=scope.reviewer_counties))
+
+
+def plan_rounds(plan: AnnualPlan) -> list[dict]:
+    """Rounds with their decisions and the project pool, for the plan page and round page."""
+    rounds = list(plan.rounds.order_by("position"))
+    entered = list(plan.entries.values_list("project_id", flat=True))
+    decisions_rows = list(
+        ShortlistDecision.objects.filter(round__plan=plan).select_related("recorded_by")
+    )
+    index_of = {r.pk: i for i, r in enumerate(rounds)}
+    decisions: dict[int, dict[int, str]] = {}
+    rows_by_round: dict[int, dict[int, ShortlistDecision]] = {}
+    for row in decisions_rows:
+        i = index_of[row.round_id]
+        decisions.setdefault(i, {})[row.project_id] = row.decision
+        rows_by_round.setdefault(i, {})[row.project_id] = row
+    projects = Project.objects.in_bulk(entered)
+    out = []
+    for i, rnd in enumerate(rounds):
+        pool = domain.round_pool(i, entered, decisions)
+        counts = {d: 0 for d in domain.DECISIONS}
+        for pid in pool:
+            d = decisions.get(i, {}).get(pid)
+            if d:
+                counts[d] += 1
+        out.append(
+            {
+                "round": rnd,
+                "index": i,
+                "pool": [
+                    {"project": projects[pid], "decision": rows_by_round.get(i, {}).get(pid)}
+                    for pid in pool
+                    if pid in projects
+                ],
+                "counts": counts,
+                "undecided": len(pool) - sum(counts.values()),
+            }
+        )
+    return out
+
+
+def _collection_window(plan: AnnualPlan) -> tuple[datetime.date, datetime.date]:
+    start = plan.collection_start or datetime.date(plan.year - 1, 1, 1)
+    end = plan.collection_end or datetime.date(plan.year - 1, 12, 31)
+    return start, end
+
+
+def plan_funnel(plan: AnnualPlan) -> list[tuple[str, int]]:
+    """suggestions → projects → proposed → candidates → elected, as counts.
+
+    suggestions: received by the township in the plan's collection window; projects: the
+    reserve projects those suggestions were merged into; proposed: projects that reached the
+    last shortlisting round (the presidium's proposal); candidates: on the candidate list;
+    elected: candidates the vote elected.
+    """
+    start, end = _collection_window(plan)
+    window = Suggestion.objects.filter(
+        township_id=plan.township_id,
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+    ).aggregate(
+        n=Count("id"),
+        projects=Count("project", distinct=True, filter=Q(status=SuggestionStatus.MERGED)),
+    )
+    rounds = plan_rounds_light(plan)
+    candidates = Candidate.objects.filter(candidate_list__plan=plan).aggregate(
+        n=Count("id"),
+        elected=Count(
+            "id",
+            filter=Q(
+                project__status__in=[
+                    ProjectStatus.ELECTED,
+                    ProjectStatus.IMPLEMENTING,
+                    ProjectStatus.COMPLETED,
+                ]
+            ),
+        ),
+    )
+    return domain.funnel(
+        suggestions=window["n"],
+        projects=window["projects"],
+        proposed=rounds,
+        candidates=candidates["n"],
+        elected=candidates["elected"],
+    )
+
+
+def plan_rounds_light(plan: AnnualPlan) -> int:
+    """How many projects reached the plan's last round."""
+    n_rounds = plan.rounds.count()
+    entered = list(plan.entries.values_list("project_id", flat=True))
+    if n_rounds <= 1:
+        return len(entered)
+    decisions: dict[int, dict[int, str]] = {}
+    for position, pid, decision in ShortlistDecision.objects.filter(
+        round__plan=plan, round__position=n_rounds - 2
+    ).values_list("round__position", "project_id", "decision"):
+        decisions.setdefault(position, {})[pid] = decision
+    return len(domain.round_pool(n_rounds - 1, entered, decisions))
+
+
+def candidate_rows(candidate_list: CandidateList) -> QuerySet[Candidate]:
+    return candidate_list.candidates.select_related("project").prefetch_related(
+        Prefetch("project__villages")
+    )
+
+
+def plan_entries(plan: AnnualPlan) -> QuerySet[PlanProject]:
+    return plan.entries.select_related("project")
+
+
+def reserve_for_plan(plan: AnnualPlan) -> QuerySet[Project]:
+    """Reserve projects that can be put forward in the plan."""
+    return Project.objects.filter(
+        township_id=plan.township_id, status=ProjectStatus.RESERVE
+    ).order_by("-created_at")
+
+
+def rounds_of(plan: AnnualPlan) -> QuerySet[ShortlistRound]:
+    return plan.rounds.order_by("position")

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    # Public (no account): the QR form, the receipt lookup
+    path("s/<str:token>/", views.intake, name="intake"),
+    path("track/", views.receipt_lookup, name="receipt_lookup"),
+    path("track/<str:code>/", views.receipt_detail, name="receipt_detail"),
+    # Suggestions (staff triage; staff and deputies enter offline suggestions)
+    path("townships/<int:pk>/suggestions/", views.suggestion_list, name="suggestion_list"),
+    path("townships/<int:pk>/suggestions/new/", views.suggestion_create, name="suggestion_create"),
+    path(
+        "townships/<int:pk>/suggestions/decide/", views.suggestion_decide, name="suggestion_decide"
+    ),
+    path(
+        "townships/<int:pk>/suggestions/import/", views.suggestion_import, name="suggestion_import"
+    ),
+    path(
+        "townships/<int:pk>/suggestions/template.xlsx",
+        views.suggestion_template,
+        name="suggestion_template",
+    ),
+    path("suggestions/<int:pk>/", views.suggestion_detail, name="suggestion_detail"),
+    # QR codes
+    path("townships/<int:pk>/intake/", views.intake_codes, name="intake_codes"),
+    path("townships/<int:pk>/intake/sheet.pdf", views.intake_sheet, name="intake_sheet"),
+    path("intake/<str:token>/poster.pdf", views.intake_poster, name="intake_poster"),
+    # The reserve
+    path("townships/<int:pk>/projects/", views.project_list, name="project_list"),
+    path("townships/<int:pk>/projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    # Plans, rounds, candidate lists
+    path("townships/<int:pk>/plans/", views.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/rounds/<int:position>/", views.round_detail, name="round_detail"),
+    path("plans/<int:pk>/candidates/", views.candidate_list, name="candidate_list"),
+    path("plans/<int:pk>/candidates.pdf", views.candidate_pdf, name="candidate_pdf"),
+]
