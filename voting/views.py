@@ -155,7 +155,14 @@ def _console_context(request, vote):
 
 @vote_view(user_can_manage_vote)
 def console(request, vote):
-    return render(request, "voting/console.html", _console_context(request, vote))
+    from congress.models import AttendanceStatus
+    from congress.selectors import session_attendance
+
+    context = _console_context(request, vote)
+    context["attendance"] = session_attendance(vote.session)
+    context["statuses"] = AttendanceStatus.choices
+    context["can_manage"] = vote.session.status != "closed"
+    return render(request, "voting/console.html", context)
 
 
 @vote_view(user_can_manage_vote)
