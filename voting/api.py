@@ -69,9 +69,10 @@ class CastSerializer(serializers.Serializer):
     vote = serializers.IntegerField(min_value=1)
     code = serializers.CharField(max_length=40)
     choices = serializers.RegexField(
-        r"^[YNA-]{1,200}$",
+        r"^[YNASBU-]{1,200}$",
         help_text="One character per candidate in ballot order: Y for, N against, A abstain, "
-        "- no mark.",
+        "- no mark; for an evaluation S satisfied, B basically satisfied, U unsatisfied (per "
+        "project, then per project and sub-item).",
     )
 
 
@@ -112,7 +113,7 @@ class CastViewSet(viewsets.GenericViewSet):
         if vote is not None:
             n = VoteCandidate.objects.filter(vote=vote).count()
             limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=n)
-            if choices.count(domain.YES) > limit:
+            if vote.kind != "evaluation" and choices.count(domain.YES) > limit:
                 return Response(
                     {
                         "reason": "too_many",

@@ -308,3 +308,107 @@ def compare_entries(a: Sequence[tuple[str, str]], b: Sequence[tuple[str, str]]) 
         if left != right:
             out.append(Mismatch(i + 1, left, right))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The satisfaction evaluation (E1–E3). Marks, one per project in ballot order, then one per
+# project and sub-item (project-major):
+#
+#    S 满意   B 基本满意   U 不满意   A 弃权 (when allowed)   - no mark   ? unreadable
+#
+# No mark, unreadable and 弃权 all count as abstentions.
+
+SATISFIED, BASIC, UNSATISFIED = "S", "B", "U"
+EVAL_MARKS = frozenset({SATISFIED, BASIC, UNSATISFIED, ABSTAIN, NO_MARK, UNREADABLE})
+GRADE_SATISFIED, GRADE_BASIC, GRADE_UNSATISFIED = "satisfied", "basic", "unsatisfied"
+
+
+def evaluation_length(*, projects: int, sub_items: int) -> int:
+    return projects * (1 + sub_items)
+
+
+def validate_evaluation_marks(
+    choices: str, *, projects: int, sub_items: int, allows_abstain: bool
+) -> None:
+    allowed = EVAL_MARKS if allows_abstain else EVAL_MARKS - {ABSTAIN}
+    if len(choices) != evaluation_length(projects=projects, sub_items=sub_items) or any(
+        c not in allowed for c in choices
+    ):
+        raise VoteRuleError("malformed_ballot")
+
+
+def evaluation_ballot_status(choices: str, *, blank_policy: str) -> str:
+    """No approval limit applies; only a ballot with no mark at all is special (B2)."""
+    if all(c == NO_MARK for c in choices):
+        return INVALID if blank_policy == "invalid" else BLANK
+    return VALID
+
+
+def _grade_counts() -> dict:
+    return {"satisfied": 0, "basic": 0, "unsatisfied": 0, "abstain": 0}
+
+
+_EVAL_KEY = {SATISFIED: "satisfied", BASIC: "basic", UNSATISFIED: "unsatisfied"}
+
+
+@dataclass
+class EvaluationTally:
+    returned: int = 0
+    valid: int = 0
+    invalid: int = 0
+    blank: int = 0
+    projects: list[dict] = field(default_factory=list)
+    sub_items: list[list[dict]] = field(default_factory=list)
+
+
+def tally_evaluation(
+    ballots: Iterable[tuple[str, str]], *, projects: int, sub_items: int
+) -> EvaluationTally:
+    t = EvaluationTally(
+        projects=[_grade_counts() for _ in range(projects)],
+        sub_items=[[_grade_counts() for _ in range(sub_items)] for _ in range(projects)],
+    )
+    for choices, status in ballots:
+        t.returned += 1
+        if status == INVALID:
+            t.invalid += 1
+            continue
+        t.valid += 1
+        if status == BLANK:
+            t.blank += 1
+        for p in range(projects):
+            mark = choices[p] if p < len(choices) else NO_MARK
+            t.projects[p][_EVAL_KEY.get(mark, "abstain")] += 1
+            for k in range(sub_items):
+                i = projects + p * sub_items + k
+                mark = choices[i] if i < len(choices) else NO_MARK
+                t.sub_items[p][k][_EVAL_KEY.get(mark, "abstain")] += 1
+    return t
+
+
+def grade_base_count(name: str, *, returned: int, valid: int, present: int, in_office: int) -> int:
+    return {"returned": returned, "valid": valid, "present": present, "in_office": in_office}[name]
+
+
+def _at_least_half(votes: int, base: int, *, half_counts: bool) -> bool:
+    return 2 * votes >= base if half_counts else 2 * votes > base
+
+
+def evaluation_grade(*, satisfied: int, basic: int, base: int, half_counts: bool) -> str | None:
+    """E2: 满意 if 满意 ≥ half of the base; else 基本满意 if 满意 + 基本满意 ≥ half; else
+    不满意. Whether exactly half counts is configurable. No base (no ballots): no grade."""
+    if base <= 0:
+        return None
+    if _at_least_half(satisfied, base, half_counts=half_counts):
+        return GRADE_SATISFIED
+    if _at_least_half(satisfied + basic, base, half_counts=half_counts):
+        return GRADE_BASIC
+    return GRADE_UNSATISFIED
+
+
+def overall_rates(projects: Sequence[dict], *, returned: int) -> tuple[str, str]:
+    """E3 across projects: (满意率, 满意+基本满意率) over every project's ballots returned."""
+    whole = returned * len(projects)
+    satisfied = sum(p["satisfied"] for p in projects)
+    basic = sum(p["basic"] for p in projects)
+    return percent_2dp(satisfied, whole), percent_2dp(satisfied + basic, whole)

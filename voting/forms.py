@@ -100,3 +100,27 @@ class PaperDecisionForm(forms.Form):
     sequence = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     keys = forms.CharField(label=_("Marks as decided"), max_length=60)
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class EvaluationCreateForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("plan to evaluate"), queryset=None, empty_label=None)
+    title = forms.CharField(
+        label=_("title"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty for the default title."),
+    )
+
+    def __init__(self, *args, township, **kwargs):
+        from projects.models import AnnualPlan
+
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = (
+            AnnualPlan.objects.filter(
+                township=township,
+                candidate_list__votes__kind="projects",
+                candidate_list__votes__status="published",
+            )
+            .distinct()
+            .order_by("-year")
+        )

@@ -35,9 +35,26 @@ class VoteStatus(models.TextChoices):
     VOID = "void", _("Void")
 
 
-class Vote(models.Model):
-    """A vote at a session, set up from a locked candidate list with the rule set copied on."""
+class VoteKind(models.TextChoices):
+    PROJECTS = "projects", _("Project vote (票决)")
+    EVALUATION = "evaluation", _("Satisfaction evaluation (满意度测评)")
 
+
+class Vote(models.Model):
+    """A secret ballot at a session: the project vote, set up from a locked candidate list, or
+    the satisfaction evaluation of a past plan's projects. The rules are copied on at setup."""
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=VoteKind.choices, default=VoteKind.PROJECTS
+    )
+    plan = models.ForeignKey(
+        "projects.AnnualPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("evaluated plan"),
+    )
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="votes", verbose_name=_("session")
     )
@@ -76,6 +93,9 @@ class Vote(models.Model):
         _("ballot with no mark"), max_length=14, choices=BlankBallotPolicy.choices
     )
     trackers_enabled = models.BooleanField(_("ballot trackers"))
+    # The evaluation's rules (E1–E4), copied from the rule set: allows_abstain, sub_items,
+    # grade_base, half_counts, rectify_on_basic, report_on_unsatisfied, low_rated_priority.
+    evaluation_rules = models.JSONField(_("evaluation rules"), default=dict, blank=True)
     # Running the vote
     code_salt = models.CharField(max_length=32, editable=False)
     codes_generated = models.PositiveIntegerField(_("codes generated"), default=0)
@@ -122,6 +142,14 @@ class Vote(models.Model):
     def township(self):
         return self.session.term.township
 
+    @property
+    def is_evaluation(self) -> bool:
+        return self.kind == VoteKind.EVALUATION
+
+    @property
+    def sub_items(self) -> list[str]:
+        return list(self.evaluation_rules.get("sub_items", [])) if self.is_evaluation else []
+
 
 class VoteCandidate(models.Model):
     """A candidate as printed on this vote's ballot (V4), copied from the candidate list."""
@@ -145,6 +173,9 @@ class VoteCandidate(models.Model):
         _("investment (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # For an evaluation: what supervision recorded, shown on the ballot (planned vs delivered,
+    # budget vs spent, completion, open hand-overs). A snapshot taken at setup.
+    evidence = models.JSONField(_("evidence"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("candidate on the ballot")
@@ -344,3 +375,33 @@ class CandidateResult(models.Model):
 
     def __str__(self):
         return f"{self.candidate}: {self.yes}"
+
+
+class Grade(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied (满意)")
+    BASIC = "basic", _("Basically satisfied (基本满意)")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied (不满意)")
+
+
+class EvaluationResult(models.Model):
+    """One project's satisfaction result (E2, E3)."""
+
+    vote_result = models.ForeignKey(
+        VoteResult, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    candidate = models.OneToOneField(
+        VoteCandidate, on_delete=models.CASCADE, related_name="evaluation"
+    )
+    satisfied = models.PositiveIntegerField(_("satisfied"))
+    basic = models.PositiveIntegerField(_("basically satisfied"))
+    unsatisfied = models.PositiveIntegerField(_("unsatisfied"))
+    abstain = models.PositiveIntegerField(_("abstentions"))
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
+    # {sub-item: {"satisfied": n, "basic": n, "unsatisfied": n, "abstain": n}}
+    sub_items = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["candidate__position"]
+
+    def __str__(self):
+        return f"{self.candidate}: {self.grade}"

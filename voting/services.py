@@ -6,6 +6,7 @@ Lock order, always: Vote, then BallotCode, then Ballot rows.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from .models import (
     BallotCode,
     BallotStatus,
     CandidateResult,
+    EvaluationResult,
     OfficerRole,
     PaperDecision,
     PaperEntry,
@@ -162,6 +164,110 @@ def vote_create(*, actor, session, candidate_list, title: str = "") -> Vote:
     )
     _audit(vote, actor, "vote.create", candidates=len(candidates), slots=plan.slots, mode=vote.mode)
     return vote
+
+
+EVALUATED_STATUSES = ("elected", "implementing", "completed")
+
+
+def _evidence(project) -> dict | None:
+    """Supervision's record of the project, if the supervision stage is installed."""
+    try:
+        from supervision.selectors import project_evidence
+    except ImportError:  # pragma: no cover - supervision not built yet
+        return None
+    data = project_evidence(project)
+    return {
+        k: (
+            v.isoformat()
+            if hasattr(v, "isoformat")
+            else (str(v) if v is not None and not isinstance(v, bool | int | str) else v)
+        )
+        for k, v in data.items()
+    }
+
+
+@transaction.atomic
+def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
+    """Set up the satisfaction evaluation (E1, E5) of a past plan's elected projects at a
+    session, with the evaluation rules copied on and supervision's evidence snapshotted for
+    the ballot."""
+    township = session.term.township
+    _require(township is not None and user_can_manage_vote(actor, Vote(session=session)))
+    if plan.township_id != township.pk:
+        raise PermissionDenied
+    from projects.models import Project
+
+    # The projects elected by this plan's votes (run-offs included) that are still in hand.
+    projects = list(
+        Project.objects.filter(
+            vote_candidacies__vote__candidate_list__plan=plan,
+            vote_candidacies__vote__kind="projects",
+            vote_candidacies__result__elected=True,
+            status__in=EVALUATED_STATUSES,
+        )
+        .distinct()
+        .order_by("id")
+    )
+    if not projects:
+        raise ValidationError(_("The plan has no elected projects to evaluate."))
+    rules, _created = RuleSet.objects.get_or_create(township=township)
+    vote = Vote(
+        kind="evaluation",
+        session=session,
+        plan=plan,
+        title=title
+        or _("Satisfaction evaluation of the %(year)s livelihood projects") % {"year": plan.year},
+        slots=len(projects),
+        code_salt=secrets.token_hex(16),
+        evaluation_rules={
+            "allows_abstain": rules.evaluation_allows_abstain,
+            "sub_items": list(rules.evaluation_sub_items),
+            "grade_base": rules.evaluation_grade_base,
+            "half_counts": rules.evaluation_half_counts,
+            "rectify_on_basic": rules.rectify_on_basic,
+            "report_on_unsatisfied": rules.report_on_unsatisfied,
+            "low_rated_priority": rules.low_rated_priority,
+        },
+        **{**_copy_rules(rules), "mode": domain.ITEMIZED, "ballot_type": "approval"},
+    )
+    vote.full_clean()
+    vote.save()
+    VoteCandidate.objects.bulk_create(
+        VoteCandidate(
+            vote=vote,
+            position=i,
+            project=p,
+            title=p.title,
+            content=p.content,
+            location=p.location,
+            investment=p.estimated_investment,
+            deadline=p.deadline,
+            evidence=_evidence(p),
+        )
+        for i, p in enumerate(projects, start=1)
+    )
+    _audit(vote, actor, "evaluation.create", projects=len(projects))
+    return vote
+
+
+def _validate_choices(vote: Vote, choices: str, candidates: int) -> None:
+    if vote.kind == "evaluation":
+        domain.validate_evaluation_marks(
+            choices,
+            projects=candidates,
+            sub_items=len(vote.evaluation_rules.get("sub_items", [])),
+            allows_abstain=vote.evaluation_rules.get("allows_abstain", False),
+        )
+    else:
+        domain.validate_marks(choices, candidates=candidates)
+
+
+def _status_of(vote: Vote, choices: str) -> str:
+    if vote.kind == "evaluation":
+        return domain.evaluation_ballot_status(choices, blank_policy=vote.blank_ballot_policy)
+    return domain.ballot_status(
+        choices, mode=vote.mode, slots=vote.slots, blank_policy=vote.blank_ballot_policy
+    )
 
 
 @transaction.atomic
@@ -340,8 +446,9 @@ def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
         # vote closed. Django has no FOR SHARE, hence raw SQL.
         found = list(
             Vote.objects.raw(
-                "SELECT id, status, paper_mode, mode, slots, blank_ballot_policy, code_salt, "
-                "trackers_enabled FROM voting_vote WHERE id = %s FOR SHARE",
+                "SELECT id, kind, status, paper_mode, mode, slots, blank_ballot_policy, "
+                "code_salt, trackers_enabled, evaluation_rules FROM voting_vote "
+                "WHERE id = %s FOR SHARE",
                 [vote_id],
             )
         )
@@ -359,12 +466,10 @@ def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
             raise BallotRefused("already_cast" if exists else "unknown")
         candidates = VoteCandidate.objects.filter(vote=vote).count()
         try:
-            domain.validate_marks(choices, candidates=candidates)
+            _validate_choices(vote, choices, candidates)
         except domain.VoteRuleError as exc:
             raise BallotRefused("malformed") from exc
-        status = domain.ballot_status(
-            choices, mode=vote.mode, slots=vote.slots, blank_policy=vote.blank_ballot_policy
-        )
+        status = _status_of(vote, choices)
         tracker = (
             domain.new_tracker(vote_id=vote.pk, choices=choices) if vote.trackers_enabled else ""
         )
@@ -448,6 +553,55 @@ def parse_paper_keys(keys: str, *, candidates: int) -> tuple[str, str, bool]:
     return "".join(PAPER_KEYS[ch] for ch in text), "", doubtful
 
 
+EVALUATION_PAPER_KEYS = {
+    "1": domain.SATISFIED,
+    "2": domain.BASIC,
+    "3": domain.UNSATISFIED,
+    "4": domain.ABSTAIN,
+    "0": domain.NO_MARK,
+    "9": domain.UNREADABLE,
+}
+
+
+def parse_evaluation_keys(
+    keys: str, *, projects: int, sub_items: int, allows_abstain: bool
+) -> tuple[str, str, bool]:
+    """Evaluation ballots: one digit per project (then per project and sub-item): 1 满意,
+    2 基本满意, 3 不满意, 4 弃权 (when allowed), 0 no mark, 9 unreadable; X invalid, B blank;
+    a trailing ? marks it doubtful."""
+    length = domain.evaluation_length(projects=projects, sub_items=sub_items)
+    text = "".join(keys.split()).upper()
+    doubtful = text.endswith("?")
+    text = text.rstrip("?")
+    if text == "X":
+        return domain.NO_MARK * length, BallotStatus.INVALID, doubtful
+    if text == "B":
+        return domain.NO_MARK * length, "", doubtful
+    allowed = set(EVALUATION_PAPER_KEYS) - (set() if allows_abstain else {"4"})
+    if len(text) != length or any(ch not in allowed for ch in text):
+        raise ValidationError(
+            _(
+                "Type one digit per mark (%(count)s): 1 satisfied, 2 basically satisfied, "
+                "3 unsatisfied, 0 no mark, 9 unreadable; or X for an invalid ballot, B for a "
+                "blank one."
+            )
+            % {"count": length}
+        )
+    return "".join(EVALUATION_PAPER_KEYS[ch] for ch in text), "", doubtful
+
+
+def paper_keys_for(vote: Vote, keys: str) -> tuple[str, str, bool]:
+    candidates = vote.candidates.count()
+    if vote.kind == "evaluation":
+        return parse_evaluation_keys(
+            keys,
+            projects=candidates,
+            sub_items=len(vote.evaluation_rules.get("sub_items", [])),
+            allows_abstain=vote.evaluation_rules.get("allows_abstain", False),
+        )
+    return parse_paper_keys(keys, candidates=candidates)
+
+
 @transaction.atomic
 def paper_entry_save(*, actor, vote: Vote, slot: str, sequence: int, keys: str) -> PaperEntry:
     vote = _lock(vote)
@@ -465,11 +619,8 @@ def paper_entry_save(*, actor, vote: Vote, slot: str, sequence: int, keys: str) 
                 "tellers."
             )
         )
-    candidates = vote.candidates.count()
-    choices, override, doubtful = parse_paper_keys(keys, candidates=candidates)
-    status = override or domain.ballot_status(
-        choices, mode=vote.mode, slots=vote.slots, blank_policy=vote.blank_ballot_policy
-    )
+    choices, override, doubtful = paper_keys_for(vote, keys)
+    status = override or _status_of(vote, choices)
     existing = PaperEntry.objects.filter(vote=vote, slot=slot, sequence=sequence).first()
     if existing is None:
         expected = PaperEntry.objects.filter(vote=vote, slot=slot).count() + 1
@@ -512,10 +663,8 @@ def paper_decide(*, actor, vote: Vote, sequence: int, keys: str, reason: str) ->
     sequences = paper_sequences(vote)
     if sequence < 1 or sequence > max(len(sequences["A"]), len(sequences["B"])):
         raise ValidationError(_("There is no paper ballot with this number."))
-    choices, override, _doubtful = parse_paper_keys(keys, candidates=vote.candidates.count())
-    status = override or domain.ballot_status(
-        choices, mode=vote.mode, slots=vote.slots, blank_policy=vote.blank_ballot_policy
-    )
+    choices, override, _doubtful = paper_keys_for(vote, keys)
+    status = override or _status_of(vote, choices)
     decision, _created = PaperDecision.objects.update_or_create(
         vote=vote,
         sequence=sequence,
@@ -597,6 +746,8 @@ def vote_count(*, actor, vote: Vote) -> VoteResult:
     if vote.paper_issued and not vote.paper_counted:
         raise ValidationError(_("Finish entering and checking the paper ballots first."))
     candidates = list(vote.candidates.order_by("position"))
+    if vote.kind == "evaluation":
+        return _count_evaluation(actor, vote, candidates)
     t = tally_from_database(vote, len(candidates))
     headcount = session_headcount(vote.session)
     electronic = Ballot.objects.filter(vote=vote, channel=BallotChannel.ELECTRONIC).count()
@@ -657,6 +808,86 @@ def vote_count(*, actor, vote: Vote) -> VoteResult:
     return result
 
 
+def _count_evaluation(actor, vote: Vote, candidates) -> VoteResult:
+    """E2–E3: per project counts per grade and its grade; S1–S2 as for any secret ballot."""
+    rules = vote.evaluation_rules
+    sub_items = list(rules.get("sub_items", []))
+    t = domain.tally_evaluation(
+        Ballot.objects.filter(vote=vote).values_list("choices", "status"),
+        projects=len(candidates),
+        sub_items=len(sub_items),
+    )
+    headcount = session_headcount(vote.session)
+    electronic = Ballot.objects.filter(vote=vote, channel=BallotChannel.ELECTRONIC).count()
+    issued = issued_count(vote, electronic)
+    rec = domain.reconcile(
+        issued=issued,
+        returned=t.returned,
+        present=headcount.present,
+        in_office=headcount.due,
+        numerator=vote.quorum_numerator,
+        denominator=vote.quorum_denominator,
+    )
+    base = domain.grade_base_count(
+        rules.get("grade_base", "returned"),
+        returned=t.returned,
+        valid=t.valid,
+        present=headcount.present,
+        in_office=headcount.due,
+    )
+    result, _created = VoteResult.objects.update_or_create(
+        vote=vote,
+        defaults={
+            "due": headcount.due,
+            "present": headcount.present,
+            "on_leave": headcount.on_leave,
+            "in_office": headcount.due,
+            "issued": issued,
+            "returned": t.returned,
+            "electronic": electronic,
+            "paper": t.returned - electronic,
+            "valid": t.valid,
+            "invalid": t.invalid,
+            "blank": t.blank,
+            "pass_base_count": base,
+            "quorum_met": rec.reason != "no_quorum",
+            "is_valid": rec.valid,
+            "void_reason": rec.reason,
+            "needs_runoff": False,
+            "shortfall": 0,
+        },
+    )
+    EvaluationResult.objects.filter(vote_result=result).delete()
+    EvaluationResult.objects.bulk_create(
+        EvaluationResult(
+            vote_result=result,
+            candidate=c,
+            satisfied=t.projects[i]["satisfied"],
+            basic=t.projects[i]["basic"],
+            unsatisfied=t.projects[i]["unsatisfied"],
+            abstain=t.projects[i]["abstain"],
+            grade=(
+                domain.evaluation_grade(
+                    satisfied=t.projects[i]["satisfied"],
+                    basic=t.projects[i]["basic"],
+                    base=base,
+                    half_counts=rules.get("half_counts", True),
+                )
+                or ""
+            )
+            if rec.valid
+            else "",
+            sub_items={name: t.sub_items[i][k] for k, name in enumerate(sub_items)},
+        )
+        for i, c in enumerate(candidates)
+    )
+    vote.status = VoteStatus.COUNTED if rec.valid else VoteStatus.VOID
+    vote.void_reason = rec.reason
+    vote.save(update_fields=["status", "void_reason"])
+    _audit(vote, actor, "evaluation.count", returned=t.returned, issued=issued, valid=rec.valid)
+    return result
+
+
 def box_digest_of(vote: Vote) -> str:
     return domain.box_digest(
         Ballot.objects.filter(vote=vote).values_list("tracker", "choices", "status", "channel")
@@ -686,20 +917,93 @@ def vote_publish(*, actor, vote: Vote) -> Vote:
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
     _transition(vote, (VoteStatus.CERTIFIED,))
+    if vote.kind == "evaluation":
+        _evaluation_consequences(actor, vote)
+    else:
+        _mark_outcomes(actor, vote)
+    vote.status = VoteStatus.PUBLISHED
+    vote.published_at = timezone.now()
+    vote.save(update_fields=["status", "published_at"])
+    _audit(vote, actor, "vote.publish")
+    return vote
+
+
+def _mark_outcomes(actor, vote: Vote) -> None:
+    """Elected projects move to implementation (with an empty implementation plan when the
+    supervision stage is installed); the others return to the reserve."""
     from projects.services import project_mark_outcome
 
+    try:
+        from supervision.services import implementation_plan_ensure
+    except ImportError:  # pragma: no cover - supervision not built yet
+        implementation_plan_ensure = None
     for cr in CandidateResult.objects.filter(vote_result__vote=vote).select_related(
         "candidate__project"
     ):
         project = cr.candidate.project
         if project is None or cr.tied:
             continue
-        project_mark_outcome(actor=actor, project=project, elected=cr.elected)
-    vote.status = VoteStatus.PUBLISHED
-    vote.published_at = timezone.now()
-    vote.save(update_fields=["status", "published_at"])
-    _audit(vote, actor, "vote.publish")
-    return vote
+        project = project_mark_outcome(actor=actor, project=project, elected=cr.elected)
+        if cr.elected and implementation_plan_ensure is not None:
+            implementation_plan_ensure(actor=actor, project=project)
+
+
+def _evaluation_consequences(actor, vote: Vote) -> list[str]:
+    """E4, as the copied rules say: 基本满意 → rectification; 不满意 → rectification and a
+    report to the standing committee; both → next year's supervision priority; unfinished
+    projects → an explanation and a completion plan. Needs the supervision stage."""
+    try:
+        from supervision import services as supervision
+    except ImportError:  # pragma: no cover - supervision not built yet
+        return []
+    rules = vote.evaluation_rules
+    year = vote.plan.year if vote.plan_id else vote.session.date.year
+    deadline = vote.session.date + datetime.timedelta(days=90)
+    done = []
+    for ev in EvaluationResult.objects.filter(vote_result__vote=vote).select_related(
+        "candidate__project"
+    ):
+        project = ev.candidate.project
+        if project is None:
+            continue
+        if ev.grade == "basic" and rules.get("rectify_on_basic", True):
+            supervision.rectification_create(
+                actor=actor,
+                project=project,
+                deadline=deadline,
+                report_required=False,
+                title=_("Rectification after the satisfaction evaluation (基本满意)"),
+                source="evaluation",
+            )
+            done.append(f"rectify:{project.pk}")
+        if ev.grade == "unsatisfied":
+            supervision.rectification_create(
+                actor=actor,
+                project=project,
+                deadline=deadline,
+                report_required=rules.get("report_on_unsatisfied", True),
+                title=_("Rectification after the satisfaction evaluation (不满意)"),
+                source="evaluation",
+            )
+            done.append(f"rectify:{project.pk}")
+        if ev.grade in ("basic", "unsatisfied") and rules.get("low_rated_priority", True):
+            supervision.project_priority_set(
+                actor=actor,
+                project=project,
+                year=year + 1,
+                reason=_("Rated %(grade)s in the satisfaction evaluation")
+                % {"grade": ev.get_grade_display()},
+            )
+        if project.status != "completed":
+            supervision.rectification_create(
+                actor=actor,
+                project=project,
+                deadline=deadline,
+                report_required=True,
+                title=_("Unfinished project: explain and submit a completion plan"),
+                source="evaluation",
+            )
+    return done
 
 
 def _child_vote(vote: Vote, *, title: str, slots: int, mode: str, rows) -> Vote:

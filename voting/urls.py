@@ -13,6 +13,11 @@ urlpatterns = [
     # Staff and officers
     path("sessions/<int:session_pk>/votes/", views.session_votes, name="session_votes"),
     path("sessions/<int:session_pk>/votes/new/", views.vote_create, name="vote_create"),
+    path(
+        "sessions/<int:session_pk>/evaluations/new/",
+        views.evaluation_create,
+        name="evaluation_create",
+    ),
     path("votes/<int:pk>/", views.console, name="console"),
     path("votes/<int:pk>/live/", views.console_live, name="console_live"),
     path("votes/<int:pk>/officers/", views.officer_add, name="officer_add"),

@@ -24,6 +24,7 @@ from . import domain, selectors, services
 from .forms import (
     CodeEntryForm,
     CodesForm,
+    EvaluationCreateForm,
     IssuedForm,
     OfficerForm,
     PaperDecisionForm,
@@ -114,6 +115,39 @@ def vote_create(request, session_pk):
             return redirect(vote)
     return render(
         request, "voting/vote_form.html", {"form": form, "session": session, "township": township}
+    )
+
+
+@login_required
+def evaluation_create(request, session_pk):
+    session = _session_or_404(request, session_pk)
+    township = session.term.township
+    if township is None or not user_can_manage_vote(request.user, Vote(session=session)):
+        raise PermissionDenied
+    form = EvaluationCreateForm(request.POST or None, township=township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.evaluation_create(
+                actor=request.user,
+                session=session,
+                plan=form.cleaned_data["plan"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The evaluation is set up. Name the scrutineers and tellers, then print the "
+                    "code slips."
+                ),
+            )
+            return redirect(vote)
+    return render(
+        request,
+        "voting/evaluation_form.html",
+        {"form": form, "session": session, "township": township},
     )
 
 
@@ -352,9 +386,40 @@ def notice_pdf(request, vote):
 # Results
 
 
+def _evaluation_rows(result):
+    rows = []
+    totals = []
+    for ev in result.evaluations.select_related("candidate"):
+        counts = {"satisfied": ev.satisfied, "basic": ev.basic}
+        totals.append(counts)
+        rows.append(
+            {
+                "ev": ev,
+                "satisfied_rate": domain.percent_2dp(ev.satisfied, result.returned),
+                "both_rate": domain.percent_2dp(ev.satisfied + ev.basic, result.returned),
+                "sub_items": [
+                    (name, c, domain.percent_2dp(c["satisfied"] + c["basic"], result.returned))
+                    for name, c in ev.sub_items.items()
+                ],
+            }
+        )
+    overall = domain.overall_rates(totals, returned=result.returned) if totals else ("—", "—")
+    return rows, overall
+
+
 def _results_context(vote):
     result = getattr(vote, "result", None)
     rows = []
+    if result is not None and vote.is_evaluation:
+        rows, overall = _evaluation_rows(result)
+        return {
+            "vote": vote,
+            "result": result,
+            "rows": rows,
+            "overall": overall,
+            "township": vote.session.term.township,
+            "session": vote.session,
+        }
     if result is not None:
         for cr in result.candidates.select_related("candidate"):
             rows.append(
@@ -532,24 +597,60 @@ def _find_open_vote(typed: str) -> Vote:
 
 
 def _ballot_candidates(vote, choices: str = ""):
+    candidates = list(vote.candidates.all())
+    n, subs = len(candidates), vote.sub_items
     out = []
-    for i, c in enumerate(vote.candidates.all()):
+    for i, c in enumerate(candidates):
+        sub = []
+        for k, name in enumerate(subs):
+            at = n + i * len(subs) + k
+            sub.append(
+                {
+                    "name": name,
+                    "field": f"c{c.position}_{k}",
+                    "mark": choices[at] if at < len(choices) else "",
+                }
+            )
         out.append(
-            {"c": c, "field": f"c{c.position}", "mark": choices[i] if i < len(choices) else ""}
+            {
+                "c": c,
+                "field": f"c{c.position}",
+                "mark": choices[i] if i < len(choices) else "",
+                "sub": sub,
+            }
         )
     return out
 
 
 def _choices_from_post(post, vote) -> str:
-    marks = []
-    for c in vote.candidates.all():
-        value = post.get(f"c{c.position}", "")
-        marks.append(value if value in (domain.YES, domain.NO, domain.ABSTAIN) else domain.NO_MARK)
-    return "".join(marks)
+    candidates = list(vote.candidates.all())
+    if vote.is_evaluation:
+        allowed = {domain.SATISFIED, domain.BASIC, domain.UNSATISFIED}
+        if vote.evaluation_rules.get("allows_abstain"):
+            allowed.add(domain.ABSTAIN)
+        fields = [f"c{c.position}" for c in candidates] + [
+            f"c{c.position}_{k}" for c in candidates for k in range(len(vote.sub_items))
+        ]
+    else:
+        allowed = {domain.YES, domain.NO, domain.ABSTAIN}
+        fields = [f"c{c.position}" for c in candidates]
+    return "".join(
+        post.get(name, "") if post.get(name, "") in allowed else domain.NO_MARK for name in fields
+    )
+
+
+GRADE_CHOICES = [
+    (domain.SATISFIED, _("Satisfied (满意)"), "success"),
+    (domain.BASIC, _("Basically satisfied (基本满意)"), "primary"),
+    (domain.UNSATISFIED, _("Unsatisfied (不满意)"), "danger"),
+]
 
 
 def _ballot_context(vote, code, choices="", error=""):
     n = len(vote.candidates.all())
+    grades = list(GRADE_CHOICES)
+    if vote.is_evaluation and vote.evaluation_rules.get("allows_abstain"):
+        grades.append((domain.ABSTAIN, _("Abstain (弃权)"), "secondary"))
     return {
         "vote": vote,
         "code": code,
@@ -557,6 +658,7 @@ def _ballot_context(vote, code, choices="", error=""):
         "limit": domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=n),
         "itemized": vote.mode == domain.ITEMIZED,
         "error": error,
+        "grades": grades,
         "code_display": domain.format_code(domain.normalize_code(code) or code),
     }
 
@@ -612,7 +714,7 @@ def ballot_review(request):
     limit = domain.approval_limit(
         mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
     )
-    approvals = choices.count(domain.YES)
+    approvals = 0 if vote.is_evaluation else choices.count(domain.YES)
     if request.POST.get("change") or approvals > limit:
         error = (
             ""
@@ -645,7 +747,7 @@ def ballot_cast(request):
     limit = domain.approval_limit(
         mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
     )
-    if choices.count(domain.YES) > limit:
+    if not vote.is_evaluation and choices.count(domain.YES) > limit:
         return render(
             request,
             "voting/ballot.html",
