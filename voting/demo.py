@@ -114,6 +114,8 @@ def _run_vote(actor, vote, ballots: list[str], *, publish=True):
 def _backdate(vote):
     """Demo votes of past sessions carry that session's date, not today's."""
     vote.refresh_from_db()
+    if vote.session.date >= timezone.localdate():
+        return  # a session still to come keeps today's timestamps
     day = timezone.make_aware(datetime.datetime.combine(vote.session.date, datetime.time(10, 30)))
     Vote.objects.filter(pk=vote.pk).update(
         opened_at=day,
@@ -202,12 +204,9 @@ def load_demo() -> list[str]:
             _run_vote(actor, runoff, ballots)
             notes.append(f"run-off vote {runoff.pk} after a tie in vote {vote.pk}")
 
-    # 青石镇, session 6: an open vote on the 2027 list, ready to try.
+    # 青石镇, session 6: check-in, then the evaluation of the 2026 projects, published.
     session = _session(qingshi, 6)
-    clist = CandidateList.objects.filter(
-        plan__township=qingshi, plan__year=2027, locked_at__isnull=False
-    ).first()
-    if session and clist and not Vote.objects.filter(session=session).exists():
+    if session and not session.attendance.exists():
         congress_services.session_open_roll(actor=actor, session=session)
         rows = list(session.attendance.order_by("deputy__name"))
         for row in rows[: len(rows) - 5]:
@@ -221,6 +220,41 @@ def load_demo() -> list[str]:
             congress_services.attendance_set(
                 actor=actor, session=session, deputy_id=row.deputy_id, status=AttendanceStatus.LEAVE
             )
+    plan_2026 = AnnualPlan.objects.filter(township=qingshi, year=2026).first()
+    if (
+        session
+        and plan_2026
+        and not Vote.objects.filter(session=session, kind="evaluation").exists()
+    ):
+        evaluation = services.evaluation_create(
+            actor=actor, session=session, plan=plan_2026, title="青石镇2026年民生实事项目满意度测评"
+        )
+        _officers(actor, evaluation, ["吴静", "杨帆", "周涛", "郑伟"])
+        present = sum(
+            1 for s in session.attendance.values_list("status", flat=True) if s == "present"
+        )
+        projects = evaluation.candidates.count()
+        rng = random.Random("qingshi-evaluation")
+        ballots = []
+        for i in range(present):
+            marks = []
+            for p in range(projects):
+                if p == projects - 1:  # the last project: mostly 基本满意 → rectification
+                    marks.append(
+                        "S" if i < present * 0.35 else ("B" if i < present * 0.85 else "U")
+                    )
+                else:
+                    marks.append("S" if rng.random() < 0.88 else "B")
+            ballots.append("".join(marks))
+        _run_vote(actor, evaluation, ballots)
+        notes.append(f"published evaluation {evaluation.pk}: {evaluation.title}")
+
+    # 青石镇, session 6: an open vote on the 2027 list, ready to try.
+    clist = CandidateList.objects.filter(
+        plan__township=qingshi, plan__year=2027, locked_at__isnull=False
+    ).first()
+    if session and clist and not Vote.objects.filter(session=session, kind="projects").exists():
+        rows = list(session.attendance.all())
         vote = services.vote_create(
             actor=actor, session=session, candidate_list=clist, title="青石镇2027年民生实事项目票决"
         )
