@@ -1,6 +1,8 @@
 """The /api/v1/ router. Each app registers its viewsets here."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -27,9 +29,17 @@ router.register("votes", voting_api.VoteViewSet, basename="vote")
 router.register("cast", voting_api.CastViewSet, basename="cast")
 router.register("results", voting_api.ResultViewSet, basename="result")
 
+
+@csrf_exempt  # it changes nothing; without this a POST gets Django's HTML CSRF page
+def not_found(request, *args, **kwargs):
+    """Unknown API paths answer JSON, like every other API error."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 urlpatterns = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -1,5 +1,6 @@
 """/api/v1/ for voting: votes (scoped, read-only), casting by code (no login), results."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
@@ -99,7 +100,11 @@ class CastViewSet(viewsets.GenericViewSet):
         request=CastSerializer,
         responses={
             201: CastReceiptSerializer,
-            400: RefusalSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Not cast: a malformed request, or a refusal "
+                "{reason: typo|unknown|malformed|too_many, detail}.",
+            ),
             409: RefusalSerializer,
         },
     )

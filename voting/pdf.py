@@ -1,5 +1,6 @@
 """The printed documents of a vote: ballot-code slips, the paper ballot, the tally certificate
-(计票结果报告单) and the presidium notice (主席团公告).
+(计票结果报告单) and the presidium notice (主席团公告). For a satisfaction evaluation
+(``vote.kind == "evaluation"``) the certificate and the notice print its grades and rates.
 
 Pure rendering: each function reads a vote (and its result) and returns PDF bytes. Nothing is
 written to the database, the disk or a log, and no document carries anything that could link a
@@ -60,6 +61,14 @@ VOID_REASONS = {
 }
 PASS_BASE_LABELS = {"in_office": "全体代表", "due": "应到代表", "present": "实到代表"}
 ROLE_LABELS = {"chief": "总监票人", "scrutineer": "监票人", "teller": "计票人"}
+GRADE_LABELS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+# The evaluation's grade base (E2): its name on the certificate and its unit.
+GRADE_BASE_LABELS = {
+    "returned": ("收回表决票", "张"),
+    "valid": ("有效票", "张"),
+    "present": ("实到代表", "名"),
+    "in_office": ("全体代表", "名"),
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,6 +172,8 @@ def body_name(term) -> str:
 
 
 def plan_year(vote) -> int:
+    if vote.plan_id:  # an evaluation: the year of the plan it evaluates
+        return vote.plan.year
     if vote.candidate_list_id:
         return vote.candidate_list.plan.year
     return vote.session.date.year
@@ -330,10 +341,28 @@ def _shortfall_text(vote, result) -> str:
     return f"赞成票过半数的项目少于应选数量，{result.shortfall}个名额空缺。"
 
 
+def _signatures(vote) -> list[dict]:
+    """One line per named officer, and a blank line for a role nobody was named to."""
+    officers = {role: [] for role in ROLE_LABELS}
+    for officer in vote.officers.all():
+        officers.setdefault(officer.role, []).append(officer.name)
+    signatures = []
+    for role, label in ROLE_LABELS.items():
+        for name in officers.get(role) or [""]:
+            signatures.append({"role": label, "name": name})
+    return signatures
+
+
+def _is_evaluation(vote) -> bool:
+    return vote.kind == "evaluation"
+
+
 def render_certificate(*, vote) -> bytes:
     """计票结果报告单: the count, the declaration, per-candidate figures, the ballot box digest
-    and the officers' signature lines."""
+    and the officers' signature lines. An evaluation gets its own 满意度测评计票结果报告单."""
     result = _result(vote)
+    if _is_evaluation(vote):
+        return _render_evaluation_certificate(vote, result)
     rows = []
     for cr in result.candidates.select_related("candidate").order_by("candidate__position"):
         rows.append(
@@ -350,13 +379,7 @@ def render_certificate(*, vote) -> bytes:
                 "tied": cr.tied and result.is_valid,
             }
         )
-    officers = {role: [] for role in ROLE_LABELS}
-    for officer in vote.officers.all():
-        officers.setdefault(officer.role, []).append(officer.name)
-    signatures = []
-    for role, label in ROLE_LABELS.items():
-        for name in officers.get(role) or [""]:
-            signatures.append({"role": label, "name": name})
+    signatures = _signatures(vote)
     candidates = vote.candidates.count()
     context = {
         "vote": vote,
@@ -380,8 +403,10 @@ def render_certificate(*, vote) -> bytes:
 
 
 def render_notice(*, vote) -> bytes:
-    """主席团公告 publishing the result of a vote (P6)."""
+    """主席团公告 publishing the result of a vote (P6), or of a satisfaction evaluation."""
     result = _result(vote)
+    if _is_evaluation(vote):
+        return _render_evaluation_notice(vote, result)
     year = plan_year(vote)
     crs = list(result.candidates.select_related("candidate"))
     elected = sorted(
@@ -402,6 +427,119 @@ def render_notice(*, vote) -> bytes:
         "shortfall_text": _shortfall_text(vote, result),
     }
     return _render("voting/pdf/notice.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# The satisfaction evaluation (E1–E4)
+
+
+def _grade_label(grade: str) -> str:
+    """满意 / 基本满意 / 不满意; a void evaluation grades nothing (—)."""
+    return GRADE_LABELS.get(grade, "—")
+
+
+def _counts_row(counts: dict, returned: int) -> dict:
+    satisfied, basic = counts.get("satisfied", 0), counts.get("basic", 0)
+    return {
+        "satisfied": satisfied,
+        "basic": basic,
+        "unsatisfied": counts.get("unsatisfied", 0),
+        "abstain": counts.get("abstain", 0),
+        "satisfied_rate": domain.percent_2dp(satisfied, returned),
+        "both_rate": domain.percent_2dp(satisfied + basic, returned),
+    }
+
+
+def _evaluation_rows(vote, result) -> tuple[list[dict], tuple[str, str]]:
+    """Each project's counts, rates (E3: over the ballots returned, two decimals) and grade,
+    with its sub-items in the rule's order; and the overall rates across projects."""
+    order = list(vote.evaluation_rules.get("sub_items", []))
+    rows, totals = [], []
+    for ev in result.evaluations.select_related("candidate").order_by("candidate__position"):
+        counts = {
+            "satisfied": ev.satisfied,
+            "basic": ev.basic,
+            "unsatisfied": ev.unsatisfied,
+            "abstain": ev.abstain,
+        }
+        totals.append(counts)
+        names = [n for n in order if n in ev.sub_items] + [
+            n for n in ev.sub_items if n not in order
+        ]
+        sub_items = [
+            {"name": name, **_counts_row(ev.sub_items[name], result.returned)} for name in names
+        ]
+        rows.append(
+            {
+                "position": ev.candidate.position,
+                "title": ev.candidate.title,
+                **_counts_row(counts, result.returned),
+                "grade_code": ev.grade,
+                "grade": _grade_label(ev.grade),
+                "sub_items": sub_items,
+                "span": 1 + len(sub_items),
+            }
+        )
+    overall = domain.overall_rates(totals, returned=result.returned) if totals else ("—", "—")
+    return rows, overall
+
+
+def _render_evaluation_certificate(vote, result) -> bytes:
+    rules = vote.evaluation_rules
+    rows, (overall_satisfied, overall_both) = _evaluation_rows(vote, result)
+    base_label, base_unit = GRADE_BASE_LABELS.get(rules.get("grade_base", "returned"), ("", ""))
+    half_counts = rules.get("half_counts", True)
+    sub_item_names = list(rules.get("sub_items", []))
+    context = {
+        "vote": vote,
+        "result": result,
+        "session_label": _session_label(vote),
+        "projects": len(rows),
+        "sub_item_count": len(sub_item_names),
+        "sub_item_names": "、".join(f"“{name}”" for name in sub_item_names),
+        "allows_abstain": rules.get("allows_abstain", False),
+        "grade_base_label": base_label,
+        "grade_base_unit": base_unit,
+        "half_rule": "达到" if half_counts else "超过",
+        "half_note": "恰好半数的计入。" if half_counts else "恰好半数的不计入。",
+        "void_reason": _void_reason(vote, result),
+        "rows": rows,
+        "overall_satisfied": overall_satisfied,
+        "overall_both": overall_both,
+        "ballot_word": "测评票",
+        "digest_groups": digest_groups(vote.box_digest) if vote.box_digest else [],
+        "signatures": _signatures(vote),
+        "date": cn_date(vote.session.date),
+    }
+    return _render("voting/pdf/evaluation_certificate.html", context, compact_retry=True)
+
+
+def _rectify_text(vote, rows) -> str:
+    """E4: projects graded 基本满意 (when the rules ask for it) or 不满意 must be rectified."""
+    grades = {row["grade_code"] for row in rows}
+    on_basic = vote.evaluation_rules.get("rectify_on_basic", True)
+    if domain.GRADE_UNSATISFIED in grades or (on_basic and domain.GRADE_BASIC in grades):
+        which = "基本满意、不满意" if on_basic else "不满意"
+        return f"对测评等次为{which}的项目，责成有关部门限期整改。"
+    return ""
+
+
+def _render_evaluation_notice(vote, result) -> bytes:
+    rows, (overall_satisfied, overall_both) = _evaluation_rows(vote, result)
+    heading = session_heading(vote)
+    context = {
+        "vote": vote,
+        "result": result,
+        "year": plan_year(vote),
+        "heading": heading,
+        "date": cn_date(vote.session.date),
+        "void_reason": _void_reason(vote, result),
+        "rows": rows,
+        "overall_satisfied": overall_satisfied,
+        "overall_both": overall_both,
+        "rectify_text": _rectify_text(vote, rows) if result.is_valid else "",
+    }
+    return _render("voting/pdf/evaluation_notice.html", context)
 
 
 __all__ = [

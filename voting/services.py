@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congress.models import Attendance, AttendanceStatus, RuleSet
 from congress.selectors import session_headcount
@@ -70,6 +71,16 @@ def rule_message(error: domain.VoteRuleError) -> str:
         "malformed_ballot": _("The ballot could not be read. Mark every candidate and try again."),
     }
     return messages.get(error.code, error.code) % p if p else messages.get(error.code, error.code)
+
+
+def _official(msgid: str, **params) -> str:
+    """Titles are stored data printed on official documents: always in the site's default
+    language (Chinese), whatever language the person setting up the vote reads."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(msgid) % params
 
 
 def _audit(vote: Vote, actor, action: str, **after) -> None:
@@ -142,7 +153,7 @@ def vote_create(*, actor, session, candidate_list, title: str = "") -> Vote:
     vote = Vote(
         session=session,
         candidate_list=candidate_list,
-        title=title or _("%(year)s livelihood projects vote") % {"year": plan.year},
+        title=title or _official(gettext_noop("%(year)s livelihood projects vote"), year=plan.year),
         slots=plan.slots,
         code_salt=secrets.token_hex(16),
         **_copy_rules(rules),
@@ -216,7 +227,10 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
         session=session,
         plan=plan,
         title=title
-        or _("Satisfaction evaluation of the %(year)s livelihood projects") % {"year": plan.year},
+        or _official(
+            gettext_noop("Satisfaction evaluation of the %(year)s livelihood projects"),
+            year=plan.year,
+        ),
         slots=len(projects),
         code_salt=secrets.token_hex(16),
         evaluation_rules={
@@ -1077,12 +1091,12 @@ def vote_create_runoff(*, actor, vote: Vote) -> Vote:
         chosen = [r for r in rows if r.tied]
         slots = vote.slots - elected
         mode = domain.COMPETITIVE
-        title = _("%(title)s — run-off") % {"title": vote.title}
+        title = _official(gettext_noop("%(title)s — run-off"), title=vote.title)
     else:
         chosen = [r for r in rows if not r.elected]
         slots = min(result.shortfall, len(chosen))
         mode = domain.COMPETITIVE if len(chosen) > slots else domain.EQUAL
-        title = _("%(title)s — further vote") % {"title": vote.title}
+        title = _official(gettext_noop("%(title)s — further vote"), title=vote.title)
     if not chosen or slots < 1:
         raise ValidationError(_("There are no candidates left for a further vote."))
     child = _child_vote(vote, title=title, slots=slots, mode=mode, rows=chosen)

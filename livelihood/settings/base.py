@@ -167,6 +167,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "congress.tasks.worker_heartbeat", "schedule": 60.0},
+    "supervision-reminders": {
+        "task": "supervision.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Quarterly reports of the quarter just ended, for every township and county.
+    "quarterly-reports": {
+        "task": "reports.tasks.schedule_quarter_reports",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -190,6 +199,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "livelihood.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SessionStatusEnum": "congress.models.SessionStatus",
         "AttendanceStatusEnum": "congress.models.AttendanceStatus",
