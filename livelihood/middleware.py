@@ -28,3 +28,35 @@ class ChineseFirstLocaleMiddleware:
         if "Cookie" not in patch:
             response["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While PostgreSQL restarts, answer 503 with Retry-After instead of a 500.
+
+    Retrying is always safe here: a ballot is either committed before the page says so, or
+    not at all, and a retried code answers "already cast"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError, connection
+        from django.http import HttpResponse, JsonResponse
+        from django.utils.translation import gettext as _
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        connection.close_if_unusable_or_obsolete()
+        message = _("The service is briefly unavailable. Nothing was lost: please try again.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(
+                f'<!doctype html><meta charset="utf-8"><title>503</title><p>{message}</p>',
+                status=503,
+            )
+        response["Retry-After"] = "2"
+        return response

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "livelihood.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "livelihood.urls"
