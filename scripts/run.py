@@ -44,7 +44,10 @@ def main() -> int:
     print("==> Migrating")
     manage("migrate", "--no-input", "-v", "0")
     print("==> Loading demo data")
-    manage("load_demo")
+    demo = subprocess.run(
+        [PY, "manage.py", "load_demo"], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    print(demo, end="")
 
     procs: list[subprocess.Popen] = []
 
