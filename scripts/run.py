@@ -57,6 +57,7 @@ def main() -> int:
     start(PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload")
     start(
         str(BIN / "celery"),
+        "--quiet",
         "-A",
         "livelihood",
         "worker",
@@ -69,6 +70,7 @@ def main() -> int:
     )
     start(
         str(BIN / "celery"),
+        "--quiet",
         "-A",
         "livelihood",
         "beat",
@@ -77,6 +79,9 @@ def main() -> int:
         "-s",
         str(ROOT / "var" / "celerybeat-schedule"),
     )
+    time.sleep(2)  # let the processes' start-up lines pass before the summary
+    logins = [line for line in demo.splitlines() if line.startswith(("Demo logins", "  "))]
+    print("\n" + "\n".join(logins))
     print(f"\n    Livelihood is running: http://{HOST}:{PORT}/\n    Ctrl-C stops it.\n", flush=True)
 
     stopping = False
