@@ -185,3 +185,31 @@ def test_ballot_has_no_serious_accessibility_violations(
             assert bad == [], f"{step}: {bad}"
     finally:
         context.close()
+
+
+def test_session_console_has_no_serious_accessibility_violations(
+    browser, live_server, world, browser_errors
+):
+    vote, _codes = _setup(world)
+    axe = Path(settings.BASE_DIR, "static/vendor/axe-core/axe.min.js").read_text()
+    context, page = _context_page(
+        browser,
+        live_server,
+        browser_errors,
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
+    )
+    try:
+        login(page, "staff_a")
+        for path in (f"/votes/{vote.pk}/", f"/sessions/{world.session.pk}/"):
+            page.goto(path)
+            page.add_script_tag(content=axe)
+            result = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                ".violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,"
+                " target: v.nodes.map(n => n.target.join(' '))}))"
+            )
+            bad = [v for v in result if v["impact"] in ("serious", "critical")]
+            assert bad == [], f"{path}: {bad}"
+    finally:
+        context.close()
