@@ -750,20 +750,8 @@ def issued_count(vote: Vote, electronic_returned: int) -> int:
     return slips + vote.paper_issued
 
 
-@transaction.atomic
-def vote_count(*, actor, vote: Vote) -> VoteResult:
-    """Count the box, reconcile (S1, S2) and decide (P1–P4). Writes the stored result that
-    every page and dashboard reads."""
-    vote = _lock(vote)
-    _require(user_can_manage_vote(actor, vote) or user_can_scrutinize(actor, vote))
-    _transition(vote, (VoteStatus.CLOSED, VoteStatus.COUNTED))
-    if vote.paper_issued and not vote.paper_counted:
-        raise ValidationError(_("Finish entering and checking the paper ballots first."))
-    candidates = list(vote.candidates.order_by("position"))
-    if vote.kind == "evaluation":
-        return _count_evaluation(actor, vote, candidates)
-    t = tally_from_database(vote, len(candidates))
-    headcount = session_headcount(vote.session)
+def _store_result(vote: Vote, t, headcount, *, base: int, tied=False, shortfall=0):
+    """Reconcile (S1, S2) and store the vote's result row; shared by both kinds of vote."""
     electronic = Ballot.objects.filter(vote=vote, channel=BallotChannel.ELECTRONIC).count()
     issued = issued_count(vote, electronic)
     rec = domain.reconcile(
@@ -774,10 +762,6 @@ def vote_count(*, actor, vote: Vote) -> VoteResult:
         numerator=vote.quorum_numerator,
         denominator=vote.quorum_denominator,
     )
-    base = domain.pass_base_count(
-        vote.pass_base, in_office=headcount.due, due=headcount.due, present=headcount.present
-    )
-    decision = domain.decide(t.yes, slots=vote.slots, base=base, mode=vote.mode)
     result, _created = VoteResult.objects.update_or_create(
         vote=vote,
         defaults={
@@ -796,9 +780,33 @@ def vote_count(*, actor, vote: Vote) -> VoteResult:
             "quorum_met": rec.reason != "no_quorum",
             "is_valid": rec.valid,
             "void_reason": rec.reason,
-            "needs_runoff": rec.valid and bool(decision.tied),
-            "shortfall": decision.shortfall if rec.valid else 0,
+            "needs_runoff": rec.valid and tied,
+            "shortfall": shortfall if rec.valid else 0,
         },
+    )
+    return result, rec
+
+
+@transaction.atomic
+def vote_count(*, actor, vote: Vote) -> VoteResult:
+    """Count the box, reconcile (S1, S2) and decide (P1–P4). Writes the stored result that
+    every page and dashboard reads."""
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote) or user_can_scrutinize(actor, vote))
+    _transition(vote, (VoteStatus.CLOSED, VoteStatus.COUNTED))
+    if vote.paper_issued and not vote.paper_counted:
+        raise ValidationError(_("Finish entering and checking the paper ballots first."))
+    candidates = list(vote.candidates.order_by("position"))
+    if vote.kind == "evaluation":
+        return _count_evaluation(actor, vote, candidates)
+    t = tally_from_database(vote, len(candidates))
+    headcount = session_headcount(vote.session)
+    base = domain.pass_base_count(
+        vote.pass_base, in_office=headcount.due, due=headcount.due, present=headcount.present
+    )
+    decision = domain.decide(t.yes, slots=vote.slots, base=base, mode=vote.mode)
+    result, rec = _store_result(
+        vote, t, headcount, base=base, tied=bool(decision.tied), shortfall=decision.shortfall
     )
     CandidateResult.objects.filter(vote_result=result).delete()
     CandidateResult.objects.bulk_create(
@@ -818,7 +826,7 @@ def vote_count(*, actor, vote: Vote) -> VoteResult:
     vote.status = VoteStatus.COUNTED if rec.valid else VoteStatus.VOID
     vote.void_reason = rec.reason
     vote.save(update_fields=["status", "void_reason"])
-    _audit(vote, actor, "vote.count", returned=t.returned, issued=issued, valid=rec.valid)
+    _audit(vote, actor, "vote.count", returned=t.returned, issued=result.issued, valid=rec.valid)
     return result
 
 
@@ -832,16 +840,6 @@ def _count_evaluation(actor, vote: Vote, candidates) -> VoteResult:
         sub_items=len(sub_items),
     )
     headcount = session_headcount(vote.session)
-    electronic = Ballot.objects.filter(vote=vote, channel=BallotChannel.ELECTRONIC).count()
-    issued = issued_count(vote, electronic)
-    rec = domain.reconcile(
-        issued=issued,
-        returned=t.returned,
-        present=headcount.present,
-        in_office=headcount.due,
-        numerator=vote.quorum_numerator,
-        denominator=vote.quorum_denominator,
-    )
     base = domain.grade_base_count(
         rules.get("grade_base", "returned"),
         returned=t.returned,
@@ -849,28 +847,7 @@ def _count_evaluation(actor, vote: Vote, candidates) -> VoteResult:
         present=headcount.present,
         in_office=headcount.due,
     )
-    result, _created = VoteResult.objects.update_or_create(
-        vote=vote,
-        defaults={
-            "due": headcount.due,
-            "present": headcount.present,
-            "on_leave": headcount.on_leave,
-            "in_office": headcount.due,
-            "issued": issued,
-            "returned": t.returned,
-            "electronic": electronic,
-            "paper": t.returned - electronic,
-            "valid": t.valid,
-            "invalid": t.invalid,
-            "blank": t.blank,
-            "pass_base_count": base,
-            "quorum_met": rec.reason != "no_quorum",
-            "is_valid": rec.valid,
-            "void_reason": rec.reason,
-            "needs_runoff": False,
-            "shortfall": 0,
-        },
-    )
+    result, rec = _store_result(vote, t, headcount, base=base)
     EvaluationResult.objects.filter(vote_result=result).delete()
     EvaluationResult.objects.bulk_create(
         EvaluationResult(
@@ -898,7 +875,9 @@ def _count_evaluation(actor, vote: Vote, candidates) -> VoteResult:
     vote.status = VoteStatus.COUNTED if rec.valid else VoteStatus.VOID
     vote.void_reason = rec.reason
     vote.save(update_fields=["status", "void_reason"])
-    _audit(vote, actor, "evaluation.count", returned=t.returned, issued=issued, valid=rec.valid)
+    _audit(
+        vote, actor, "evaluation.count", returned=t.returned, issued=result.issued, valid=rec.valid
+    )
     return result
 
 
