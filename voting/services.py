@@ -965,7 +965,9 @@ def _evaluation_consequences(actor, vote: Vote) -> list[str]:
                 project=project,
                 deadline=deadline,
                 report_required=False,
-                title=_("Rectification after the satisfaction evaluation (基本满意)"),
+                title=_official(
+                    gettext_noop("Rectification after the satisfaction evaluation (基本满意)")
+                ),
                 source="evaluation",
             )
             done.append(f"rectify:{project.pk}")
@@ -975,7 +977,9 @@ def _evaluation_consequences(actor, vote: Vote) -> list[str]:
                 project=project,
                 deadline=deadline,
                 report_required=rules.get("report_on_unsatisfied", True),
-                title=_("Rectification after the satisfaction evaluation (不满意)"),
+                title=_official(
+                    gettext_noop("Rectification after the satisfaction evaluation (不满意)")
+                ),
                 source="evaluation",
             )
             done.append(f"rectify:{project.pk}")
@@ -984,8 +988,10 @@ def _evaluation_consequences(actor, vote: Vote) -> list[str]:
                 actor=actor,
                 project=project,
                 year=year + 1,
-                reason=_("Rated %(grade)s in the satisfaction evaluation")
-                % {"grade": ev.get_grade_display()},
+                reason=_official(
+                    gettext_noop("Rated %(grade)s in the satisfaction evaluation"),
+                    grade=ev.get_grade_display(),
+                ),
             )
         if project.status != "completed":
             supervision.rectification_create(
@@ -993,7 +999,9 @@ def _evaluation_consequences(actor, vote: Vote) -> list[str]:
                 project=project,
                 deadline=deadline,
                 report_required=True,
-                title=_("Unfinished project: explain and submit a completion plan"),
+                title=_official(
+                    gettext_noop("Unfinished project: explain and submit a completion plan")
+                ),
                 source="evaluation",
             )
     return done
