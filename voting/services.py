@@ -28,6 +28,7 @@ from .models import (
     BallotStatus,
     CandidateResult,
     EvaluationResult,
+    Grade,
     OfficerRole,
     PaperDecision,
     PaperEntry,
@@ -990,7 +991,7 @@ def _evaluation_consequences(actor, vote: Vote) -> list[str]:
                 year=year + 1,
                 reason=_official(
                     gettext_noop("Rated %(grade)s in the satisfaction evaluation"),
-                    grade=ev.get_grade_display(),
+                    grade=Grade(ev.grade).label,  # lazy: rendered in the official language
                 ),
             )
         if project.status != "completed":
