@@ -111,21 +111,7 @@ class CastViewSet(viewsets.GenericViewSet):
     def create(self, request):
         data = CastSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        vote = (
-            Vote.objects.filter(pk=data.validated_data["vote"]).only("id", "mode", "slots").first()
-        )
         choices = data.validated_data["choices"]
-        if vote is not None:
-            n = VoteCandidate.objects.filter(vote=vote).count()
-            limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=n)
-            if vote.kind != "evaluation" and choices.count(domain.YES) > limit:
-                return Response(
-                    {
-                        "reason": "too_many",
-                        "detail": f"At most {limit} candidates may be approved.",
-                    },
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
         try:
             receipt = services.ballot_cast(
                 vote_id=data.validated_data["vote"],

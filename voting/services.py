@@ -484,6 +484,10 @@ def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
             _validate_choices(vote, choices, candidates)
         except domain.VoteRuleError as exc:
             raise BallotRefused("malformed") from exc
+        limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=candidates)
+        if vote.kind != "evaluation" and choices.count(domain.YES) > limit:
+            # The page enforces the limit; a forged or stale form is refused, not spoiled.
+            raise BallotRefused("too_many")
         status = _status_of(vote, choices)
         tracker = (
             domain.new_tracker(vote_id=vote.pk, choices=choices) if vote.trackers_enabled else ""

@@ -576,6 +576,7 @@ REFUSALS = {
     "not_open": _("This vote is not open for electronic voting."),
     "already_cast": _("A ballot has already been cast with this code."),
     "malformed": _("The ballot could not be read. Mark every candidate and try again."),
+    "too_many": _("Too many 赞成 marks: remove some before continuing."),
 }
 
 
@@ -741,24 +742,29 @@ def ballot_review(request):
 @sensitive_post_parameters("code")
 @require_POST
 def ballot_cast(request):
-    """Step 3: cast. The ballot is committed before the page says it was received."""
-    vote = _vote_for_post(request)
+    """Step 3: cast. The ballot is committed before the page says it was received. The
+    service checks everything (code, state, marks, approval limit) in one short transaction;
+    the full vote is loaded only when a refused ballot must be shown again."""
+    try:
+        vote_id = int(request.POST.get("vote", ""))
+    except ValueError:
+        raise Http404 from None
     choices = request.POST.get("choices", "")
-    limit = domain.approval_limit(
-        mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
-    )
-    if not vote.is_evaluation and choices.count(domain.YES) > limit:
-        return render(
-            request,
-            "voting/ballot.html",
-            _ballot_context(vote, request.POST.get("code", ""), choices),
-            status=400,
-        )
     try:
         receipt = services.ballot_cast(
-            vote_id=vote.pk, typed_code=request.POST.get("code", ""), choices=choices
+            vote_id=vote_id, typed_code=request.POST.get("code", ""), choices=choices
         )
     except services.BallotRefused as exc:
+        vote = selectors.vote_with_details(vote_id)
+        if vote is None:
+            raise Http404 from None
+        if exc.reason == "too_many":
+            return render(
+                request,
+                "voting/ballot.html",
+                _ballot_context(vote, request.POST.get("code", ""), choices),
+                status=400,
+            )
         return render(
             request,
             "voting/ballot_done.html",
@@ -769,6 +775,7 @@ def ballot_cast(request):
             },
             status=409,
         )
+    vote = Vote.objects.only("id", "title").get(pk=vote_id)
     return render(request, "voting/ballot_done.html", {"vote": vote, "tracker": receipt.tracker})
 
 
