@@ -117,6 +117,10 @@ class BrowserErrors:
     def on_requestfailed(self, request) -> None:
         if self._is_automatic_favicon(request.url):
             return
+        # A navigation cancels the loads still in flight on the page it leaves (a favicon,
+        # an HTMX poll): Chromium reports them as ERR_ABORTED. That is not a failure.
+        if "ERR_ABORTED" in (request.failure or ""):
+            return
         self.errors.append(
             f"request failed: {request.method} {request.url} "
             f"({request.resource_type}): {request.failure}"
