@@ -202,3 +202,11 @@ ROWS += [
         data=lambda w: {"elected": ["1"], "reason": "主席团会议决定"},
     ),
 ]
+
+ROWS += [
+    Row(
+        "voting:evaluation_create",
+        lambda w: {"session_pk": w.session.pk},
+        expect(403, anonymous=LOGIN, staff=200, superuser=200, staff_other=404, reviewer_other=404),
+    ),
+]
