@@ -16,6 +16,20 @@ def navigation(request):
         projects_entry = _projects_entry(scope)
         if projects_entry:
             items.append((_("Suggestions and projects"), projects_entry))
+        supervision_entry = _supervision_entry(scope)
+        if supervision_entry:
+            items.append((_("Supervision"), supervision_entry))
+        items.append((_("Notifications"), reverse("supervision:notifications")))
+        # reports: dashboards for reviewers and staff, quarterly reports for staff
+        if scope.is_reviewer or scope.staff_townships or scope.is_superuser:
+            items.append((_("Dashboard"), reverse("reports:dashboard_home")))
+        if scope.staff_townships:
+            items.append(
+                (
+                    _("Quarterly reports"),
+                    reverse("reports:township_reports", args=[min(scope.staff_townships)]),
+                )
+            )
         if scope.is_superuser:
             items.append((_("Administration"), reverse("admin:index")))
         items.append((_("API"), reverse("api:docs")))
@@ -42,4 +56,14 @@ def _projects_entry(scope) -> str | None:
         )
         if first:
             return reverse("projects:plan_list", args=[first])
+    return None
+
+
+def _supervision_entry(scope) -> str | None:
+    """Stage 4 (supervision app): deputies land on their groups, township roles on the
+    township's supervision overview; reviewers reach it through the township pages."""
+    if scope.is_deputy and not scope.any_township_role:
+        return reverse("supervision:my")
+    if scope.any_township_role:
+        return reverse("supervision:overview", args=[min(scope.any_township_role)])
     return None

@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from congress import api as congress_api
 from projects import api as projects_api
+from reports import api as reports_api
+from supervision import api as supervision_api
 from voting import api as voting_api
 
 router = DefaultRouter()
@@ -28,6 +30,14 @@ router.register("candidate-lists", projects_api.CandidateListViewSet, basename="
 router.register("votes", voting_api.VoteViewSet, basename="vote")
 router.register("cast", voting_api.CastViewSet, basename="cast")
 router.register("results", voting_api.ResultViewSet, basename="result")
+router.register(
+    "supervision-groups", supervision_api.SupervisionGroupViewSet, basename="supervision-group"
+)
+router.register("ledger-items", supervision_api.LedgerItemViewSet, basename="ledger-item")
+router.register(
+    "progress-reports", supervision_api.ProgressReportViewSet, basename="progress-report"
+)
+router.register("reports", reports_api.ReportViewSet, basename="report")
 
 
 @csrf_exempt  # it changes nothing; without this a POST gets Django's HTML CSRF page

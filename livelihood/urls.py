@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("congress.urls")),
     path("", include("projects.urls")),
     path("", include("voting.urls")),
+    path("", include("reports.urls")),
+    path("", include("supervision.urls")),
     path("api/v1/", include(("livelihood.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,18 @@ class Command(BaseCommand):
         from voting.demo import load_demo as load_voting_demo
 
         notes += load_voting_demo()
+        try:
+            from supervision.demo import load_demo as load_supervision_demo
+        except ImportError:  # the supervision stage has no demo data yet
+            load_supervision_demo = None
+        if load_supervision_demo is not None:
+            notes += load_supervision_demo()
+        try:
+            from reports.demo import load_demo as load_reports_demo
+        except ImportError:  # the reports stage has no demo data yet
+            load_reports_demo = None
+        if load_reports_demo is not None:
+            notes += load_reports_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in accounts:

@@ -1,0 +1,159 @@
+"""Excel exports (openpyxl) of every table a dashboard shows."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from . import domain
+
+# (attribute of Figures, column heading)
+COUNTY_COLUMNS = [
+    ("suggestions", gettext_lazy("Suggestions")),
+    ("candidates", gettext_lazy("Candidates")),
+    ("elected", gettext_lazy("Elected")),
+    ("investment", gettext_lazy("Investment (10,000 yuan)")),
+    ("percent_complete", gettext_lazy("% complete")),
+    ("on_time_rate", gettext_lazy("On-time rate")),
+    ("budget_execution", gettext_lazy("Budget execution")),
+    ("handover_closure", gettext_lazy("Hand-over closure rate")),
+    ("overdue", gettext_lazy("Overdue hand-overs")),
+    ("satisfaction", gettext_lazy("Satisfaction rate")),
+]
+PERCENT = {
+    "percent_complete",
+    "on_time_rate",
+    "budget_execution",
+    "handover_closure",
+    "satisfaction",
+}
+
+
+def cell(figures, name):
+    """A figure as a spreadsheet value: numbers stay numbers, unknown is empty."""
+    value = getattr(figures, name)
+    if value is None:
+        return None
+    if name == "investment":
+        return float(value)
+    if name in PERCENT:
+        return float(value)
+    return value
+
+
+def _sheet(wb, title, header, rows, *, first=False):
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title[:31]
+    ws.append([str(h) for h in header])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    for column in ws.columns:
+        width = max(len(str(c.value or "")) for c in column) + 4
+        ws.column_dimensions[column[0].column_letter].width = min(40, max(10, width))
+    return ws
+
+
+def _bytes(wb) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def county_workbook(dash) -> bytes:
+    wb = Workbook()
+    header = [_("Township")] + [label for _n, label in COUNTY_COLUMNS]
+    rows = [[r.township.name] + [cell(r.figures, n) for n, _l in COUNTY_COLUMNS] for r in dash.rows]
+    rows.append([_("Total")] + [cell(dash.total, n) for n, _l in COUNTY_COLUMNS])
+    _sheet(wb, f"{dash.county.name} {dash.year}", header, rows, first=True)
+    trend_cols = COUNTY_COLUMNS[:4] + COUNTY_COLUMNS[-1:]
+    _sheet(
+        wb,
+        _("Trend"),
+        [_("Year")] + [label for _n, label in trend_cols],
+        [[y] + [cell(f, n) for n, _l in trend_cols] for y, f in dash.trend],
+    )
+    _sheet(
+        wb,
+        _("Funnel"),
+        [_("Stage"), _("Count")],
+        [
+            [str(label), v]
+            for label, v in zip(FUNNEL_LABELS, [v for _k, v in dash.funnel], strict=True)
+        ],
+    )
+    return _bytes(wb)
+
+
+FUNNEL_LABELS = [gettext_lazy("Suggestions"), gettext_lazy("Candidates"), gettext_lazy("Elected")]
+
+
+def township_workbook(dash) -> bytes:
+    wb = Workbook()
+    _sheet(
+        wb,
+        f"{dash.township.name} {dash.year}",
+        [
+            _("Project"),
+            _("Votes for"),
+            _("Share of votes for (%)"),
+            _("Investment (10,000 yuan)"),
+            # xgettext:no-python-format
+            _("% complete"),
+            _("Invested (10,000 yuan)"),
+            _("Open hand-overs"),
+            _("Overdue hand-overs"),
+            _("Satisfaction rate"),
+            _("Grade"),
+        ],
+        [
+            [
+                r.title,
+                r.yes,
+                float(r.yes_rate) if r.yes_rate is not None else None,
+                float(r.investment) if r.investment is not None else None,
+                (r.evidence or {}).get("percent_complete"),
+                float(r.evidence["invested"]) if r.evidence and r.evidence["invested"] else None,
+                (r.evidence or {}).get("open_handovers"),
+                (r.evidence or {}).get("overdue_handovers"),
+                float(r.satisfaction["rate"])
+                if r.satisfaction and r.satisfaction["rate"] is not None
+                else None,
+                r.satisfaction["grade"] if r.satisfaction else None,
+            ]
+            for r in dash.projects
+        ],
+        first=True,
+    )
+    trend_cols = COUNTY_COLUMNS[:4] + COUNTY_COLUMNS[-1:]
+    _sheet(
+        wb,
+        _("Trend"),
+        [_("Year")] + [label for _n, label in trend_cols],
+        [[y] + [cell(f, n) for n, _l in trend_cols] for y, f in dash.trend],
+    )
+    _sheet(
+        wb,
+        _("Figures"),
+        [_("Indicator"), _("Value")],
+        [[str(label), cell(dash.figures, n)] for n, label in COUNTY_COLUMNS],
+    )
+    return _bytes(wb)
+
+
+def display(figures, name) -> str:
+    """A figure for the page: percentages with two decimals, money without zeros, — unknown."""
+    value = getattr(figures, name)
+    if value is None:
+        return "—"
+    if name == "investment":
+        return domain.money(value)
+    if name in PERCENT:
+        return domain.pct(value)
+    return str(value)

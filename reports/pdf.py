@@ -1,0 +1,236 @@
+"""Quarterly report PDFs (WeasyPrint, Noto CJK): the township report and the county roll-up.
+
+Official Chinese documents, rendered in Simplified Chinese whatever the requesting user's
+language. Charts are inline SVG drawn here (no JavaScript in a PDF). Self-contained: only
+data: URIs may be fetched, never a file or the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+
+import weasyprint
+import weasyprint.urls
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from . import domain, selectors
+from .domain import Bar
+
+Progress = Callable[[int], None]
+
+
+def _noop(_value: int) -> None:
+    return None
+
+
+def _fetcher() -> weasyprint.urls.URLFetcher:
+    return weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+
+
+def _render(template: str, context: dict) -> bytes:
+    with translation.override("zh-hans"):
+        source = render_to_string(template, context)
+    html = weasyprint.HTML(string=source, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher())
+    return html.write_pdf()
+
+
+def _test_delay() -> None:
+    """Test-only: REPORTS_RENDER_DELAY seconds of work, to kill a worker mid-report."""
+    delay = float(getattr(settings, "REPORTS_RENDER_DELAY", 0) or 0)
+    if delay:
+        time.sleep(delay)
+
+
+def cn_date(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
+
+
+def _evidence_view(evidence: dict | None) -> dict | None:
+    """Supervision figures formatted for print, or None (shown as —)."""
+    if not evidence:
+        return None
+    out = dict(evidence)
+    for key in ("budget", "invested"):
+        out[key + "_text"] = domain.money(evidence.get(key))
+    pc = evidence.get("percent_complete")
+    out["percent_text"] = "—" if pc is None else f"{pc}%"
+    for key in ("planned_completion", "expected_completion", "completed_on"):
+        out[key + "_text"] = cn_date(evidence.get(key)) if evidence.get(key) else "—"
+    budget, invested = evidence.get("budget"), evidence.get("invested")
+    out["execution_text"] = domain.pct(domain.rate(invested, budget))
+    return out
+
+
+def _thumb(path: str) -> str | None:
+    """A photo as a small JPEG data: URI (about 320 px wide), or None if unreadable."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image = image.convert("RGB")
+            image.thumbnail((320, 240))
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=70)
+    except (OSError, ValueError):
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def township_context(report, progress: Progress = _noop) -> dict:
+    township = report.township
+    dash = selectors.township_dashboard(township, report.year)
+    progress(20)
+    projects = []
+    photos = {
+        pid: [t for t in (_thumb(path) for path in paths) if t]
+        for pid, paths in selectors.photo_files(
+            [r.project.pk for r in dash.projects if r.project]
+        ).items()
+    }
+    milestones = selectors.milestone_rows([r.project.pk for r in dash.projects if r.project])
+    total = max(1, len(dash.projects))
+    for i, row in enumerate(dash.projects, start=1):
+        project = row.project
+        evidence = row.evidence if row.evidence and row.evidence.get("has_progress") else None
+        if row.evidence and not evidence:
+            evidence = {**row.evidence, "percent_complete": None, "invested": None}
+        projects.append(
+            {
+                "row": row,
+                "project": project,
+                "villages": ", ".join(v.name for v in project.villages.all()) if project else "",
+                "evidence": _evidence_view(evidence),
+                "thumbs": photos.get(project.pk, []) if project else [],
+                "milestones": milestones.get(project.pk, []) if project else [],
+                "investment": domain.money(row.investment),
+                "yes_rate": domain.pct(row.yes_rate),
+                "satisfaction": row.satisfaction,
+                "satisfaction_rate": domain.pct(row.satisfaction["rate"])
+                if row.satisfaction
+                else "—",
+            }
+        )
+        progress(20 + int(50 * i / total))
+        _test_delay()
+    if not dash.projects:
+        _test_delay()
+    f = dash.figures
+    vote_chart = domain.hbar_svg(
+        [
+            Bar(label=p["row"].title, value=float(p["row"].yes_rate or 0), text=p["yes_rate"])
+            for p in projects
+        ],
+        max_value=100,
+    )
+    invest_chart = domain.hbar_svg(
+        [
+            Bar(
+                label=p["row"].title,
+                value=float((p["evidence"] or {}).get("invested") or 0),
+                second=float((p["evidence"] or {}).get("budget") or p["row"].investment or 0),
+                text=f"{domain.money((p['evidence'] or {}).get('invested'))} / "
+                f"{domain.money((p['evidence'] or {}).get('budget') or p['row'].investment)} 万元",
+            )
+            for p in projects
+        ]
+    )
+    progress_chart = domain.hbar_svg(
+        [
+            Bar(
+                label=p["row"].title,
+                value=float((p["evidence"] or {}).get("percent_complete") or 0),
+                text=(p["evidence"] or {}).get("percent_text", "—") if p["evidence"] else "—",
+            )
+            for p in projects
+        ],
+        max_value=100,
+        color="#2a9d8f",
+    )
+    return {
+        "report": report,
+        "township": township,
+        "county": township.county,
+        "period": domain.quarter_label(report.year, report.quarter),
+        "quarter_end": cn_date(domain.quarter_end(report.year, report.quarter)),
+        "generated": cn_date(timezone.localdate()),
+        "figures": f,
+        "investment": domain.money(f.investment) if f.has_plan else "—",
+        "satisfaction": domain.pct(f.satisfaction),
+        "plan": dash.plan,
+        "projects": projects,
+        "vote_chart": mark_safe(vote_chart),  # noqa: S308 - built by us, labels escaped
+        "invest_chart": mark_safe(invest_chart),  # noqa: S308
+        "progress_chart": mark_safe(progress_chart),  # noqa: S308
+        "has_evidence": any(p["evidence"] and p["evidence"].get("has_progress") for p in projects),
+    }
+
+
+def render_township_report(*, report, progress: Progress = _noop) -> bytes:
+    context = township_context(report, progress)
+    progress(80)
+    return _render("reports/pdf/township.html", context)
+
+
+def county_context(report, progress: Progress = _noop) -> dict:
+    dash = selectors.county_dashboard(report.county, report.year)
+    progress(30)
+    _test_delay()
+    rows = [
+        {
+            "township": r.township,
+            "f": r.figures,
+            "investment": domain.money(r.figures.investment) if r.figures.has_plan else "—",
+            "satisfaction": domain.pct(r.figures.satisfaction),
+        }
+        for r in dash.rows
+    ]
+    elected_chart = domain.hbar_svg(
+        [
+            Bar(
+                label=r.township.name,
+                value=r.figures.elected or 0,
+                text=str(r.figures.elected or 0),
+            )
+            for r in dash.rows
+        ],
+        width=720,
+    )
+    invest_chart = domain.hbar_svg(
+        [
+            Bar(
+                label=r.township.name,
+                value=float(r.figures.investment or 0),
+                text=f"{domain.money(r.figures.investment or 0)} 万元",
+            )
+            for r in dash.rows
+        ],
+        color="#e85d04",
+        width=720,
+    )
+    progress(60)
+    return {
+        "report": report,
+        "county": report.county,
+        "period": domain.quarter_label(report.year, report.quarter),
+        "quarter_end": cn_date(domain.quarter_end(report.year, report.quarter)),
+        "generated": cn_date(timezone.localdate()),
+        "rows": rows,
+        "total": dash.total,
+        "total_investment": domain.money(dash.total.investment or 0),
+        "total_satisfaction": domain.pct(dash.total.satisfaction),
+        "elected_chart": mark_safe(elected_chart),  # noqa: S308
+        "invest_chart": mark_safe(invest_chart),  # noqa: S308
+    }
+
+
+def render_county_report(*, report, progress: Progress = _noop) -> bytes:
+    context = county_context(report, progress)
+    progress(80)
+    return _render("reports/pdf/county.html", context)

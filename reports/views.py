@@ -1,0 +1,400 @@
+"""Thin views: fetch-and-authorize in one helper, call a service or a selector, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congress.models import County, Township
+from congress.permissions import get_scope
+
+from . import domain, export, selectors, services
+from .forms import ReportRequestForm
+from .models import Report, ReportKind, ReportStatus
+from .permissions import (
+    user_can_request_county_report,
+    user_can_request_township_report,
+    user_can_retry_report,
+    user_can_view_county_dashboard,
+    user_can_view_report,
+    user_can_view_township_dashboard,
+)
+
+
+def _year_or_404(year) -> int | None:
+    if year is None:
+        return None
+    if not domain.valid_year(year):
+        raise Http404
+    return year
+
+
+def _county_or_404(user, pk) -> County:
+    """404 outside the user's scope (a reviewer of another county sees nothing of it)."""
+    county = County.objects.filter(pk=pk).first()
+    if county is None or not user_can_view_county_dashboard(user, county):
+        raise Http404
+    return county
+
+
+def _township_or_404(user, pk) -> Township:
+    """404 for a township the user has nothing to do with, 403 for one in scope (a teller
+    or deputy of the township) that they may not read the dashboard of."""
+    from congress.selectors import township_for_user
+
+    township = township_for_user(user, pk)
+    if township is None:
+        raise Http404
+    if not user_can_view_township_dashboard(user, township):
+        raise PermissionDenied
+    return township
+
+
+def _report_or_404(user, pk) -> Report:
+    report = Report.objects.select_related("township", "county", "requested_by").filter(pk=pk)
+    report = report.first()
+    if report is None or not user_can_view_report(user, report):
+        raise Http404
+    return report
+
+
+def _htmx_or_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+
+
+def _request_and_list(request, *, township=None, county=None, can_request: bool):
+    form = ReportRequestForm(request.POST or None) if can_request else None
+    if request.method == "POST":
+        if not can_request:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report, created = services.report_request(
+                    actor=request.user,
+                    township=township,
+                    county=county,
+                    year=form.cleaned_data["year"],
+                    quarter=form.cleaned_data["quarter"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if not created:
+                    messages.info(request, _("This report is already being produced."))
+                return redirect("reports:report_detail", pk=report.pk)
+    if township is not None:
+        reports = Report.objects.filter(kind=ReportKind.TOWNSHIP, township=township)
+    else:
+        reports = Report.objects.filter(kind=ReportKind.COUNTY, county=county)
+    page = Paginator(reports.select_related("requested_by").order_by("-created_at"), 25)
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "township": township,
+            "county": county,
+            "body": township or county,
+            "form": form,
+            "page": page.get_page(request.GET.get("page")),
+            "dashboard_url": reverse("reports:township_dashboard", args=[township.pk])
+            if township
+            else reverse("reports:county_dashboard", args=[county.pk]),
+        },
+    )
+
+
+@login_required
+def township_reports(request, pk):
+    township = _township_or_404(request.user, pk)
+    return _request_and_list(
+        request,
+        township=township,
+        can_request=user_can_request_township_report(request.user, township),
+    )
+
+
+@login_required
+def county_reports(request, pk):
+    county = _county_or_404(request.user, pk)
+    return _request_and_list(
+        request, county=county, can_request=user_can_request_county_report(request.user, county)
+    )
+
+
+def _status_context(report: Report) -> dict:
+    return {
+        "report": report,
+        "polling": report.is_active,
+        "can_retry": report.status == ReportStatus.FAILED,
+    }
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report_or_404(request.user, pk)
+    context = _status_context(report)
+    context["can_retry"] = context["can_retry"] and user_can_retry_report(request.user, report)
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def report_progress(request, pk):
+    """The progress fragment the detail page polls with HTMX (every 2 s while active)."""
+    report = _report_or_404(request.user, pk)
+    context = _status_context(report)
+    context["can_retry"] = context["can_retry"] and user_can_retry_report(request.user, report)
+    return render(request, "reports/_progress.html", context)
+
+
+@login_required
+@require_POST
+def report_retry(request, pk):
+    report = _report_or_404(request.user, pk)
+    if not user_can_retry_report(request.user, report):
+        raise PermissionDenied
+    try:
+        services.report_retry(actor=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+@login_required
+def report_download(request, pk):
+    report = _report_or_404(request.user, pk)
+    if report.status != ReportStatus.DONE or not report.file:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    filename = domain.report_filename(
+        body=report.body_name, year=report.year, quarter=report.quarter, kind=report.kind
+    )
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards
+
+
+@login_required
+def dashboard_home(request):
+    """Where the navigation's "Dashboard" lands: the reviewer's county, or staff's township."""
+    scope = get_scope(request.user)
+    if scope.reviewer_counties:
+        return redirect("reports:county_dashboard", pk=min(scope.reviewer_counties))
+    if scope.staff_townships:
+        return redirect("reports:township_dashboard", pk=min(scope.staff_townships))
+    if scope.is_superuser:
+        first = County.objects.order_by("code").first()
+        if first is not None:
+            return redirect("reports:county_dashboard", pk=first.pk)
+        raise Http404
+    raise PermissionDenied
+
+
+def _county_context(county, year) -> dict:
+    dash = selectors.county_dashboard(county, year)
+    years = sorted(set(dash.years) | {year}, reverse=True)
+    chart = {
+        "townships": [r.township.name for r in dash.rows],
+        "elected": [r.figures.elected or 0 for r in dash.rows],
+        "candidates": [r.figures.candidates or 0 for r in dash.rows],
+        "investment": [float(r.figures.investment or 0) for r in dash.rows],
+        "complete": [
+            float(r.figures.percent_complete) if r.figures.percent_complete is not None else None
+            for r in dash.rows
+        ],
+        "years": [y for y, _f in dash.trend],
+        "trend_elected": [f.elected or 0 for _y, f in dash.trend],
+        "trend_suggestions": [f.suggestions or 0 for _y, f in dash.trend],
+        "trend_investment": [float(f.investment or 0) for _y, f in dash.trend],
+        "funnel_labels": [str(_("Suggestions")), str(_("Candidates")), str(_("Elected"))],
+        "funnel_values": [v for _k, v in dash.funnel],
+        "labels": {
+            "elected": str(_("Elected")),
+            "candidates": str(_("Candidates")),
+            "investment": str(_("Investment (10,000 yuan)")),
+            "suggestions": str(_("Suggestions")),
+        },
+    }
+    return {"dash": dash, "years": years, "chart": chart, "columns": export.COUNTY_COLUMNS}
+
+
+@login_required
+def county_dashboard(request, pk, year=None):
+    county = _county_or_404(request.user, pk)
+    year = _year_or_404(year) or selectors.default_year(county=county)
+    context = _county_context(county, year)
+    context["can_request"] = user_can_request_county_report(request.user, county)
+    return render(request, "reports/county_dashboard.html", context)
+
+
+@login_required
+def county_dashboard_xlsx(request, pk, year):
+    county = _county_or_404(request.user, pk)
+    year = _year_or_404(year)
+    dash = selectors.county_dashboard(county, year)
+    data = export.county_workbook(dash)
+    return _xlsx(data, f"{county.name}{year}年民生实事看板.xlsx")
+
+
+@login_required
+def township_dashboard(request, pk, year=None):
+    township = _township_or_404(request.user, pk)
+    year = _year_or_404(year) or selectors.default_year(township=township)
+    dash = selectors.township_dashboard(township, year)
+    years = sorted(set(dash.years) | {year}, reverse=True)
+    chart = {
+        "years": [y for y, _f in dash.trend],
+        "trend_elected": [f.elected or 0 for _y, f in dash.trend],
+        "trend_suggestions": [f.suggestions or 0 for _y, f in dash.trend],
+        "trend_investment": [float(f.investment or 0) for _y, f in dash.trend],
+        "projects": [r.title for r in dash.projects],
+        "yes_rate": [float(r.yes_rate or 0) for r in dash.projects],
+        "funnel_labels": [str(_("Suggestions")), str(_("Candidates")), str(_("Elected"))],
+        "funnel_values": [
+            dash.figures.suggestions or 0,
+            dash.figures.candidates or 0,
+            dash.figures.elected or 0,
+        ],
+        "labels": {
+            "elected": str(_("Elected")),
+            "suggestions": str(_("Suggestions")),
+            "investment": str(_("Investment (10,000 yuan)")),
+            "yes_rate": str(_("Share of votes for (%)")),
+        },
+    }
+    scope = get_scope(request.user)
+    return render(
+        request,
+        "reports/township_dashboard.html",
+        {
+            "dash": dash,
+            "years": years,
+            "chart": chart,
+            "is_reviewer": township.county_id in scope.reviewer_counties,
+            "can_request": user_can_request_township_report(request.user, township),
+        },
+    )
+
+
+@login_required
+def township_dashboard_xlsx(request, pk, year):
+    township = _township_or_404(request.user, pk)
+    year = _year_or_404(year)
+    dash = selectors.township_dashboard(township, year)
+    return _xlsx(export.township_workbook(dash), f"{township.name}{year}年民生实事看板.xlsx")
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def project_dashboard(request, pk):
+    """Drill-down to one project: its plan, vote results, supervision evidence, rating."""
+    project = selectors.project_for_dashboard(request.user, pk)
+    if project is None:
+        raise Http404
+    results = selectors.project_results(project)
+    evidence = selectors.project_evidence(project)
+    satisfaction = selectors.satisfaction_rows([project.pk]).get(project.pk)
+    rows = []
+    for cr in results:
+        vote = cr.vote_result.vote
+        plan = vote.candidate_list.plan if vote.candidate_list_id else None
+        rows.append(
+            {
+                "cr": cr,
+                "vote": vote,
+                "plan": plan,
+                "yes_rate": domain.pct(domain.rate(cr.yes, cr.vote_result.pass_base_count)),
+            }
+        )
+    year = next((r["plan"].year for r in reversed(rows) if r["plan"]), None)
+    return render(
+        request,
+        "reports/project_dashboard.html",
+        {
+            "project": project,
+            "rows": rows,
+            "evidence": evidence,
+            "evidence_view": _evidence_context(evidence),
+            "satisfaction": satisfaction,
+            "year": year,
+            "is_reviewer": project.township.county_id in get_scope(request.user).reviewer_counties,
+        },
+    )
+
+
+def _evidence_context(evidence: dict | None) -> dict | None:
+    if not evidence:
+        return None
+    return {
+        "budget": domain.money(evidence.get("budget")),
+        "invested": domain.money(evidence.get("invested")),
+        "execution": domain.pct(domain.rate(evidence.get("invested"), evidence.get("budget"))),
+        "percent": evidence.get("percent_complete"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Public transparency pages (no login)
+
+
+def public_index(request):
+    counties = County.objects.prefetch_related("townships").order_by("code")
+    return render(request, "reports/public_index.html", {"counties": counties})
+
+
+def public_township(request, pk, year=None):
+    township = Township.objects.select_related("county").filter(pk=pk).first()
+    if township is None:
+        raise Http404
+    years = selectors.public_township_years(township)
+    year = _year_or_404(year)
+    if year is None:
+        year = years[0] if years else None
+    projects = selectors.elected_rows(township_id=township.pk, year=year) if year else []
+    evidence = selectors.evidence_rows([r.project for r in projects if r.project is not None])
+    milestones = selectors.milestone_rows([r.project.pk for r in projects if r.project])
+    for row in projects:
+        if row.project is not None:
+            row.evidence = evidence.get(row.project.pk)
+            row.milestones = milestones.get(row.project.pk, [])
+    return render(
+        request,
+        "reports/public_township.html",
+        {
+            "township": township,
+            "year": year,
+            "years": years,
+            "projects": projects,
+            "votes": selectors.public_votes(township, year) if year else [],
+        },
+    )

@@ -1,0 +1,30 @@
+"""E4: publishing an evaluation creates the rectification items and priorities the rules ask
+for, in the supervision ledger."""
+
+from supervision.models import ImplementationPlan, LedgerItem, SupervisionPriority
+from voting import services
+
+from .test_evaluation import _evaluation, _run
+
+
+def test_publishing_creates_rectifications_priorities_and_completion_plans(world):
+    evaluation = _evaluation(world)
+    # Elected projects got an (empty) implementation plan when the vote was published.
+    assert ImplementationPlan.objects.count() == 2
+    _run(world, evaluation, ["SB"] * 5 + ["SU"] * 3)  # project 2: 5 基本满意 of 8 → basic
+    staff = world.users["staff"]
+    services.vote_close(actor=staff, vote=evaluation)
+    result = services.vote_count(actor=staff, vote=evaluation)
+    assert list(result.evaluations.values_list("grade", flat=True)) == ["satisfied", "basic"]
+    services.vote_certify(actor=world.users["scrutineer"], vote=evaluation)
+    services.vote_publish(actor=staff, vote=evaluation)
+
+    second = evaluation.candidates.get(position=2).project
+    rectification = LedgerItem.objects.filter(project=second, kind="rectification")
+    assert rectification.filter(title__contains="基本满意").exists()
+    year = evaluation.plan.year
+    assert SupervisionPriority.objects.filter(project=second, year=year + 1).exists()
+    first = evaluation.candidates.get(position=1).project
+    assert not SupervisionPriority.objects.filter(project=first).exists()
+    # Neither project is completed: each needs an explanation and a completion plan.
+    assert LedgerItem.objects.filter(title__contains="未完成").count() == 2
