@@ -222,7 +222,8 @@ class ProgressReport(models.Model):
     quantities = models.CharField(_("quantities built"), max_length=200, blank=True)
     percent_complete = models.PositiveSmallIntegerField(
         # xgettext:no-python-format
-        _("% complete"), validators=[MaxValueValidator(100)]
+        _("% complete"),
+        validators=[MaxValueValidator(100)],
     )
     milestone = models.CharField(
         _("milestone reached"), max_length=16, choices=MilestoneKind.choices, blank=True
