@@ -202,13 +202,27 @@ class Lineage:
     status_changes: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
     candidacies: list = field(default_factory=list)
+    votes: list = field(default_factory=list)  # published vote results (CandidateResult)
+    ratings: list = field(default_factory=list)  # published evaluations (EvaluationResult)
+    progress: dict | None = None  # supervision's latest figures, when supervised
 
 
 def project_lineage(project: Project) -> Lineage:
     """Everything that happened to a project, without anyone's personal data: the status
     history, each round's decision and reason, and the candidate lists it stood on. Later
     stages (vote, progress, rating) add their steps here."""
+    from voting.selectors import published_outcomes
+
+    votes, ratings = published_outcomes(project)
+    progress = None
+    if project.status in ("implementing", "completed", "elected"):
+        from supervision.selectors import project_evidence
+
+        progress = project_evidence(project)
     return Lineage(
+        votes=votes,
+        ratings=ratings,
+        progress=progress,
         project=project,
         villages=list(project.villages.all()),
         suggestions_count=project.suggestions.count(),

@@ -102,3 +102,42 @@ def paper_state(vote: Vote) -> dict:
         "open": open_items,
         "ready": bool(sequences["A"] or sequences["B"]) and not open_items,
     }
+
+
+def published_outcomes(project) -> tuple[list, list]:
+    """The project's results in published votes and evaluations, for the resident's lineage
+    page: counts only, nothing about any ballot or person."""
+    from .models import CandidateResult, EvaluationResult, VoteStatus
+
+    votes = []
+    for cr in (
+        CandidateResult.objects.filter(
+            candidate__project=project, vote_result__vote__status=VoteStatus.PUBLISHED
+        )
+        .select_related("vote_result__vote", "candidate")
+        .order_by("vote_result__vote__created_at")
+    ):
+        votes.append(
+            {
+                "vote": cr.vote_result.vote,
+                "yes": cr.yes,
+                "share": domain.format_share(domain.share_tenths(cr.yes, cr.vote_result.valid)),
+                "elected": cr.elected,
+            }
+        )
+    ratings = []
+    for ev in (
+        EvaluationResult.objects.filter(
+            candidate__project=project, vote_result__vote__status=VoteStatus.PUBLISHED
+        )
+        .select_related("vote_result__vote")
+        .order_by("vote_result__vote__created_at")
+    ):
+        ratings.append(
+            {
+                "vote": ev.vote_result.vote,
+                "grade": ev.get_grade_display(),
+                "rate": domain.percent_2dp(ev.satisfied, ev.vote_result.returned),
+            }
+        )
+    return votes, ratings
