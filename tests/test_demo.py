@@ -45,3 +45,21 @@ def test_demo_evaluation_rates_last_years_projects():
     assert evaluation.status == VoteStatus.PUBLISHED
     grades = list(evaluation.result.evaluations.values_list("grade", flat=True))
     assert len(grades) == 3 and grades.count("basic") == 1
+
+
+def test_a_demo_receipt_code_shows_the_whole_lineage():
+    from django.test import Client
+    from django.urls import reverse
+
+    from projects.models import Suggestion
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    suggestion = Suggestion.objects.filter(
+        project__candidacies__candidate_list__plan__year=2026, township__name="青石镇"
+    ).first()
+    page = Client().get(reverse("projects:receipt_detail", args=[suggestion.receipt_code]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "2026年民生实事项目票决" in html  # the vote
+    assert "满意度测评" in html and "满意率" in html  # the rating
+    assert "实施进度" in html  # supervision's progress

@@ -145,6 +145,26 @@ def _ballots(rng, weights, n, slots):
     return out
 
 
+def _link_suggestions(township, clist) -> None:
+    """Residents' suggestions that these projects grew from, so that a demo receipt code shows
+    the whole lineage: reserve → candidate → vote → implementation → rating."""
+    from projects.models import Suggestion
+
+    for candidate in clist.candidates.select_related("project"):
+        if candidate.project.suggestions.exists():
+            continue
+        ids = list(
+            Suggestion.objects.filter(township=township, status="received")
+            .order_by("id")
+            .values_list("id", flat=True)[:2]
+        )
+        Suggestion.objects.filter(pk__in=ids).update(
+            status="merged",
+            project=candidate.project,
+            reply="您的建议已纳入项目储备库，并列入年度候选项目。",
+        )
+
+
 def _session(township, number):
     return Session.objects.filter(term__township=township, number=number).first()
 
@@ -164,6 +184,7 @@ def load_demo() -> list[str]:
         )
         _officers(actor, vote, ["吴静", "杨帆", "周涛", "郑伟"])
         rng = random.Random("qingshi-2026")
+        _link_suggestions(qingshi, clist)
         _run_vote(actor, vote, _ballots(rng, [0.95, 0.9, 0.85, 0.3], 60, 3))
         notes.append(f"published vote {vote.pk}: {vote.title}")
 
@@ -269,6 +290,17 @@ def load_demo() -> list[str]:
             "\n".join(domain.format_code(c) for c in codes) + "\n", encoding="utf-8"
         )
         notes.append(f"open vote {vote.pk}: codes in {CODES_FILE}")
+    from projects.models import Suggestion
+
+    followed = (
+        Suggestion.objects.filter(
+            project__candidacies__candidate_list__plan__year=2026, township=qingshi
+        )
+        .values_list("receipt_code", flat=True)
+        .first()
+    )
+    if followed:
+        notes.append(f"follow a suggestion's whole lineage at /track/{followed}/")
     open_vote = Vote.objects.filter(session__term__township=qingshi, status=VoteStatus.OPEN).first()
     if open_vote and CODES_FILE.exists():
         sample = CODES_FILE.read_text(encoding="utf-8").split()[:3]
