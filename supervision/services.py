@@ -949,7 +949,12 @@ def rectification_create(
     plan = ImplementationPlan.objects.filter(project=project).first()
     department = (plan.responsible_department if plan else "") or project.implementing_body
     if not department:
-        department = _("Township government")
+        # Stored data: always in the site's language, whoever (or whatever) triggers it.
+        from django.conf import settings as django_settings
+        from django.utils import translation
+
+        with translation.override(django_settings.LANGUAGE_CODE):
+            department = str(_("Township government"))
     item = LedgerItem(
         project=project,
         township=project.township,
