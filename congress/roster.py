@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from livelihood import xlsx
+from livelihood.xlsx import XLSX_CONTENT_TYPE  # noqa: F401 - views import it from here
 
 from .domain import ROSTER_COLUMNS
 
-HEADER_TO_KEY = {header: key for key, header in ROSTER_COLUMNS}
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class RosterFileError(ValueError):
-    """The upload is not a readable roster at all (not row-level)."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
+# The roster's file-level error is the shared one (codes: not_xlsx, empty, header, too_many).
+RosterFileError = xlsx.XlsxFileError
 
 
 def _styled_sheet(rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "代表名册"
-    ws.append([header for _key, header in ROSTER_COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in rows:
-        ws.append(row)
-    for index, (_key, header) in enumerate(ROSTER_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(10, len(header) * 2 + 4)
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.styled_sheet(ROSTER_COLUMNS, rows, title="代表名册")
 
 
 def template_bytes(example_village: str = "") -> bytes:
@@ -88,46 +61,13 @@ def export_bytes(deputies) -> bytes:
 
 
 def read_rows(data: bytes, *, max_rows: int = 2000) -> list[tuple[int, dict]]:
-    """Return (spreadsheet row number, {column key: value}) for every non-empty row.
-
-    Raises RosterFileError for a file that is not an .xlsx workbook, has no recognisable
-    header row, or is too long.
-    """
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise RosterFileError("not_xlsx")
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise RosterFileError("not_xlsx", str(exc)) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    try:
-        header = next(rows)
-    except StopIteration as exc:
-        raise RosterFileError("empty") from exc
-    keys = [HEADER_TO_KEY.get(str(h).strip()) if h is not None else None for h in header]
-    missing = [h for k, h in ROSTER_COLUMNS if k in ("name", "gender") and k not in keys]
-    if missing:
-        raise RosterFileError("header", "、".join(missing))
-    out = []
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if len(out) >= max_rows:
-            raise RosterFileError("too_many", str(max_rows))
-        out.append((number, {k: v for k, v in zip(keys, values, strict=False) if k}))
-    wb.close()
-    if not out:
-        raise RosterFileError("empty")
-    return out
+    """(spreadsheet row number, {column key: value}) for every non-empty row."""
+    return xlsx.read_rows(data, ROSTER_COLUMNS, required=("name", "gender"), max_rows=max_rows)
 
 
 def column_letter(key: str) -> str:
-    for index, (k, _header) in enumerate(ROSTER_COLUMNS, start=1):
-        if k == key:
-            return get_column_letter(index)
-    return "?"
+    return xlsx.column_letter(ROSTER_COLUMNS, key)
 
 
 def column_header(key: str) -> str:
-    return dict(ROSTER_COLUMNS).get(key, key)
+    return xlsx.column_header(ROSTER_COLUMNS, key)

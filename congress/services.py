@@ -10,6 +10,8 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
+from livelihood import xlsx
+
 from . import roster as roster_format
 from .domain import parse_roster_row, roster_duplicate_rows
 from .models import (
@@ -147,12 +149,8 @@ def deputy_update(*, actor, deputy: Deputy, **fields) -> Deputy:
 # Roster import
 
 
-@dataclass
-class RosterError:
-    row: int | None
-    column: str  # spreadsheet letter, or "" for file-level errors
-    header: str
-    message: str
+# Row-level errors of the .xlsx import: (row, column letter, header, message).
+RosterError = xlsx.RowError
 
 
 @dataclass
@@ -181,15 +179,7 @@ def _row_message(code: str) -> str:
 
 
 def _file_message(error: roster_format.RosterFileError) -> str:
-    if error.code == "not_xlsx":
-        return _("The file is not an Excel workbook (.xlsx). Download the template and fill it in.")
-    if error.code == "header":
-        return _("The first row must hold the template's headers; missing: %(missing)s") % {
-            "missing": error.detail
-        }
-    if error.code == "too_many":
-        return _("Too many rows: at most %(max)s per file.") % {"max": error.detail}
-    return _("The workbook has no deputies in it.")
+    return xlsx.file_error_message(error, empty=_("The workbook has no deputies in it."))
 
 
 @transaction.atomic

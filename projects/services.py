@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from congress.models import Deputy, RuleSet, Township, Village
 from congress.permissions import get_scope, user_can_manage_township
 from congress.services import audit_record, snapshot
+from livelihood import xlsx
 
 from . import domain
 from . import xlsx as xlsx_format
@@ -811,12 +811,7 @@ def project_mark_outcome(*, actor, project: Project, elected: bool) -> Project:
 # .xlsx import of suggestions collected offline
 
 
-@dataclass
-class RowError:
-    row: int | None
-    column: str  # spreadsheet letter, or "" for file-level errors
-    header: str
-    message: str
+RowError = xlsx.RowError  # the shared (row, column, header, message) of an .xlsx import
 
 
 class SuggestionImportError(Exception):
@@ -839,15 +834,7 @@ def _row_message(code: str) -> str:
 
 
 def _file_message(error: xlsx_format.SuggestionFileError) -> str:
-    if error.code == "not_xlsx":
-        return _("The file is not an Excel workbook (.xlsx). Download the template and fill it in.")
-    if error.code == "header":
-        return _("The first row must hold the template's headers; missing: %(missing)s") % {
-            "missing": error.detail
-        }
-    if error.code == "too_many":
-        return _("Too many rows: at most %(max)s per file.") % {"max": error.detail}
-    return _("The workbook has no suggestions in it.")
+    return xlsx.file_error_message(error, empty=_("The workbook has no suggestions in it."))
 
 
 @transaction.atomic
