@@ -69,3 +69,27 @@ def test_schema_generates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
     assert "/api/v1/cast/" in text and "/api/v1/results/{vote_id}/" in text
+
+
+def test_vote_list_queries_do_not_grow_with_votes(vote_world):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import make_candidate_list
+
+    def count():
+        client = APIClient()
+        client.force_authenticate(get_user_model().objects.get(username="staff_a"))
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("api:vote-list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for year in (2031, 2032, 2033):
+        services.vote_create(
+            actor=vote_world.users["staff"],
+            session=vote_world.session,
+            candidate_list=make_candidate_list(vote_world.township, year=year),
+        )
+    assert count() == few
