@@ -139,10 +139,6 @@ class Vote(models.Model):
         return reverse("voting:console", args=[self.pk])
 
     @property
-    def township(self):
-        return self.session.term.township
-
-    @property
     def is_evaluation(self) -> bool:
         return self.kind == VoteKind.EVALUATION
 

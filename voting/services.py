@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from congress.models import Attendance, AttendanceStatus, RuleSet
+from congress.models import Attendance, RuleSet
 from congress.selectors import session_headcount
 from congress.services import audit_record
 
@@ -446,6 +446,31 @@ def code_check(*, vote_id: int, typed: str) -> Vote:
     if row:
         raise BallotRefused("already_cast")
     return vote
+
+
+def code_find_vote(*, typed: str) -> Vote:
+    """Which open vote a typed code belongs to (codes are salted per vote), in one query over
+    the open votes' hashes. Refuses a typo, an unknown code or one already used."""
+    code = domain.normalize_code(typed or "")
+    if code is None:
+        raise BallotRefused("typo")
+    salts = dict(
+        Vote.objects.filter(status=VoteStatus.OPEN, paper_mode=False).values_list("code_salt", "id")
+    )
+    if not salts:
+        raise BallotRefused("unknown")
+    found = (
+        BallotCode.objects.filter(
+            code_hash__in=[domain.code_hash(code, salt=salt) for salt in salts]
+        )
+        .values_list("vote_id", "used")
+        .first()
+    )
+    if found is None:
+        raise BallotRefused("unknown")
+    if found[1]:
+        raise BallotRefused("already_cast")
+    return Vote.objects.get(pk=found[0])
 
 
 def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
@@ -1129,11 +1154,3 @@ def vote_resolve_tie(*, actor, vote: Vote, elected_positions: list[int], reason:
     result.save(update_fields=["needs_runoff"])
     _audit(vote, actor, "vote.presidium_tie", elected=sorted(chosen), reason=reason.strip())
     return vote
-
-
-def present_deputy_ids(vote: Vote) -> list[int]:
-    return list(
-        Attendance.objects.filter(
-            session_id=vote.session_id, status=AttendanceStatus.PRESENT
-        ).values_list("deputy_id", flat=True)
-    )

@@ -580,23 +580,6 @@ REFUSALS = {
 }
 
 
-def _find_open_vote(typed: str) -> Vote:
-    """Which open vote a code belongs to (codes are salted per vote)."""
-    code = domain.normalize_code(typed or "")
-    if code is None:
-        raise services.BallotRefused("typo")
-    last = "unknown"
-    for vote in Vote.objects.filter(status=VoteStatus.OPEN, paper_mode=False):
-        try:
-            return services.code_check(vote_id=vote.pk, typed=code)
-        except services.BallotRefused as exc:
-            if exc.reason != "unknown":
-                last = exc.reason
-                if exc.reason == "already_cast":
-                    break
-    raise services.BallotRefused(last)
-
-
 def _ballot_candidates(vote, choices: str = ""):
     candidates = list(vote.candidates.all())
     n, subs = len(candidates), vote.sub_items
@@ -671,7 +654,7 @@ def ballot(request):
     form = CodeEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            vote = _find_open_vote(form.cleaned_data["code"])
+            vote = services.code_find_vote(typed=form.cleaned_data["code"])
         except services.BallotRefused as exc:
             form.add_error("code", REFUSALS[exc.reason])
         else:
