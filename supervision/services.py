@@ -12,9 +12,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congress.models import Deputy, RuleSet
 from congress.services import audit_record, snapshot
+from livelihood.i18n import in_site_language
 from projects.models import AnnualPlan, Project, ProjectStatus
 
 from . import domain
@@ -949,12 +951,7 @@ def rectification_create(
     plan = ImplementationPlan.objects.filter(project=project).first()
     department = (plan.responsible_department if plan else "") or project.implementing_body
     if not department:
-        # Stored data: always in the site's language, whoever (or whatever) triggers it.
-        from django.conf import settings as django_settings
-        from django.utils import translation
-
-        with translation.override(django_settings.LANGUAGE_CODE):
-            department = str(_("Township government"))
+        department = in_site_language(gettext_noop("Township government"))
     item = LedgerItem(
         project=project,
         township=project.township,

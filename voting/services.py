@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from congress.models import Attendance, RuleSet
 from congress.selectors import session_headcount
 from congress.services import audit_record
+from livelihood.i18n import in_site_language
 
 from . import domain
 from .models import (
@@ -74,14 +75,7 @@ def rule_message(error: domain.VoteRuleError) -> str:
     return messages.get(error.code, error.code) % p if p else messages.get(error.code, error.code)
 
 
-def _official(msgid: str, **params) -> str:
-    """Titles are stored data printed on official documents: always in the site's default
-    language (Chinese), whatever language the person setting up the vote reads."""
-    from django.conf import settings
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        return _(msgid) % params
+_official = in_site_language  # stored titles and reasons: always the site's language
 
 
 def _audit(vote: Vote, actor, action: str, **after) -> None:
