@@ -52,3 +52,13 @@ def test_compiled_catalogues_are_current():
     for po in LOCALE.glob("*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime, po
+
+
+def test_a_persons_name_is_labelled_xingming():
+    """Context matters: a person's name is 姓名, a place's is 名称."""
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("zh-hans"):
+        assert pgettext("person", "name") == "姓名"
+        assert gettext("name") == "名称"

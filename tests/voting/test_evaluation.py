@@ -143,4 +143,5 @@ def test_results_page_shows_rates_with_two_decimals(world):
     html = page.content.decode()
     assert "87.50%" in html  # 7 of 8 satisfied
     assert "满意率" in html
+    assert "测评结果" in html and "测评有效" in html
     assert Vote.objects.get(pk=evaluation.pk).result.evaluations.count() == 2
