@@ -188,10 +188,11 @@ def reserve_list(user, *, township, status: str = "", search: str = "") -> Query
 
 @dataclass
 class LineageStep:
-    kind: str  # "status", "decision", "candidate"
+    """One line of the lineage: what kind of step, when, and the object it shows."""
+
+    kind: str  # "status", "decision", "candidate", "vote", "progress", "rating"
     at: datetime.datetime | None
-    label: str
-    detail: str = ""
+    item: object
 
 
 @dataclass
@@ -205,6 +206,27 @@ class Lineage:
     votes: list = field(default_factory=list)  # published vote results (CandidateResult)
     ratings: list = field(default_factory=list)  # published evaluations (EvaluationResult)
     progress: dict | None = None  # supervision's latest figures, when supervised
+
+    @property
+    def timeline(self) -> list[LineageStep]:
+        """Every step in the order it happened. A candidate list counts from its lock; the
+        implementation figures are the state today, so they come last."""
+        steps = [LineageStep("status", c.at, c) for c in self.status_changes]
+        steps += [LineageStep("decision", d.recorded_at, d) for d in self.decisions]
+        steps += [LineageStep("candidate", c.candidate_list.locked_at, c) for c in self.candidacies]
+        steps += [LineageStep("vote", v["vote"].published_at, v) for v in self.votes]
+        steps += [LineageStep("rating", r["vote"].published_at, r) for r in self.ratings]
+        dated = sorted(
+            (s for s in steps if s.at is not None), key=lambda s: (s.at, _KIND_ORDER[s.kind])
+        )
+        undated = [s for s in steps if s.at is None]
+        out = dated + undated
+        if self.progress and self.progress.get("milestones_total"):
+            out.append(LineageStep("progress", None, self.progress))
+        return out
+
+
+_KIND_ORDER = {"decision": 0, "candidate": 1, "status": 2, "vote": 3, "rating": 4}
 
 
 def project_lineage(project: Project) -> Lineage:
@@ -249,6 +271,20 @@ def suggestion_by_receipt(code: str) -> Suggestion | None:
         .filter(receipt_code=normalized)
         .first()
     )
+
+
+def suggestions_by_receipts(codes: list[str]) -> list[Suggestion]:
+    """The suggestions behind these receipt codes, in the order given (one query); unknown
+    codes are skipped. Only what the public receipt page shows anyway: code and status."""
+    if not codes:
+        return []
+    by_code = {
+        s.receipt_code: s
+        for s in Suggestion.objects.filter(receipt_code__in=codes).only(
+            "pk", "receipt_code", "status"
+        )
+    }
+    return [by_code[code] for code in codes if code in by_code]
 
 
 def intake_link_by_token(token: str) -> IntakeLink | None:

@@ -50,6 +50,10 @@ SUBMIT_LIMIT = (5, 600)  # 5 suggestions per address per 10 minutes
 LOOKUP_LIMIT = (30, 60)  # 30 receipt lookups per address per minute
 MAX_PUBLIC_BODY = 32 * 1024
 TRIAGE_PAGE_SIZE = 25
+# The receipt codes a browser sent, newest first, kept in its session so a resident finds
+# them again on the lookup page. Only codes: no suggestion text or personal data.
+RECEIPTS_SESSION_KEY = "receipts"
+RECEIPTS_REMEMBERED = 20
 
 
 def _render(request, template, context, status=None):
@@ -103,6 +107,7 @@ def intake(request, token):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                _remember_receipt(request, suggestion.receipt_code)
                 url = reverse("projects:receipt_detail", args=[suggestion.receipt_code])
                 return redirect(f"{url}?new=1")
     return _render(
@@ -111,6 +116,23 @@ def intake(request, token):
         {"form": form, "link": link, "township": link.township},
         status=400 if form.errors else 200,
     )
+
+
+def _remember_receipt(request, code: str) -> None:
+    codes = [c for c in _remembered_receipts(request) if c != code]
+    request.session[RECEIPTS_SESSION_KEY] = [code, *codes][:RECEIPTS_REMEMBERED]
+
+
+def _remembered_receipts(request) -> list[str]:
+    codes = request.session.get(RECEIPTS_SESSION_KEY)
+    if not isinstance(codes, list):
+        return []
+    return [c for c in codes if isinstance(c, str)][:RECEIPTS_REMEMBERED]
+
+
+def _render_lookup(request, context, status=None):
+    context["sent_here"] = selectors.suggestions_by_receipts(_remembered_receipts(request))
+    return _render(request, "projects/receipt_lookup.html", context, status=status)
 
 
 def receipt_lookup(request):
@@ -124,7 +146,7 @@ def receipt_lookup(request):
             )
         else:
             return redirect("projects:receipt_detail", code=code)
-    return _render(request, "projects/receipt_lookup.html", {"form": form})
+    return _render_lookup(request, {"form": form})
 
 
 def receipt_detail(request, code):
@@ -135,12 +157,7 @@ def receipt_detail(request, code):
     suggestion = selectors.suggestion_by_receipt(code)
     if suggestion is None:
         form = ReceiptLookupForm(initial={"code": code})
-        return _render(
-            request,
-            "projects/receipt_lookup.html",
-            {"form": form, "not_found": True},
-            status=404,
-        )
+        return _render_lookup(request, {"form": form, "not_found": True}, status=404)
     lineage = None
     if suggestion.project_id:
         lineage = selectors.project_lineage(suggestion.project)

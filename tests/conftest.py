@@ -1,4 +1,5 @@
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
@@ -35,7 +36,10 @@ def _clear_axes_cache():
 
 @dataclass
 class World:
-    """Two counties; county A has townships A1 and A2, county B has B1."""
+    """Two counties; county A has townships A1 and A2, county B has B1.
+
+    Township A1 has five deputies: ``deputy`` and ``member_deputy`` have accounts (the
+    permission table seats ``member_deputy``, not ``deputy``, in a supervision group)."""
 
     county: object
     township: object
@@ -44,16 +48,46 @@ class World:
     township_far: object
     village: object
     deputy: object
+    member_deputy: object
     deputy_other: object
     term: object
     session: object
     users: dict
+    _resident: Client | None = field(default=None, repr=False)
 
     def client(self, role: str) -> Client:
+        if role == "resident":
+            return self.resident_client()
         client = Client()
         user = self.users.get(role)
         if user is not None:
             client.force_login(user)
+        return client
+
+    def resident_client(self) -> Client:
+        """A resident's phone: no account, but it has sent a suggestion through the QR form of
+        the world's deputy, so it carries the session that remembers the receipt."""
+        if self._resident is not None:
+            return self._resident
+        from django.conf import settings
+        from django.urls import reverse
+
+        from projects.models import IntakeLink
+
+        link, _created = IntakeLink.objects.get_or_create(
+            deputy=self.deputy, defaults={"token": "TESTQR1", "township": self.township}
+        )
+        # Its own address: the submit limit counts per address in the Redis that test runs
+        # side by side share, so 127.0.0.1 could already be near the limit.
+        address = "10.{}.{}.{}".format(*random.Random().randbytes(3))
+        client = Client(REMOTE_ADDR=address)
+        response = client.post(
+            reverse("projects:intake", args=[link.token]),
+            {"title": "村口安装路灯", "content": "晚上出行不安全", "website": ""},
+        )
+        assert response.status_code == 302, response.status_code
+        assert settings.SESSION_COOKIE_NAME in client.cookies
+        self._resident = client
         return client
 
 
@@ -75,13 +109,23 @@ def world(db) -> World:
         user=deputy_user,
     )
     deputy_other = DeputyFactory(township=township_other, name="李秀英", phone="13800000002")
+    member_user = UserFactory(username="member_a")
+    member_deputy = DeputyFactory(
+        township=township,
+        name="赵红梅",
+        phone="13800000003",
+        home_village=village,
+        user=member_user,
+    )
     DeputyFactory.create_batch(3, township=township)
     term = TermFactory(township=township, county=county)
     session = SessionFactory(term=term, number=1)
     su = UserFactory(username="root", is_superuser=True, is_staff=True)
     users = {
         "anonymous": None,
+        "resident": None,  # no account; world.client("resident") has submitted a suggestion
         "deputy": deputy_user,
+        "group_member": member_user,
         "staff": user_with_role(Role.STAFF, township=township, username="staff_a"),
         "staff_other": user_with_role(Role.STAFF, township=township_other, username="staff_a2"),
         "teller": user_with_role(Role.TELLER, township=township, username="teller_a"),
@@ -99,6 +143,7 @@ def world(db) -> World:
         township_far=township_far,
         village=village,
         deputy=deputy,
+        member_deputy=member_deputy,
         deputy_other=deputy_other,
         term=term,
         session=session,

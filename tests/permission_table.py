@@ -2,6 +2,20 @@
 outcome. tests/test_permissions.py fails when a URL has no row here, so every new view must
 add one.
 
+The twelve roles (users built by the ``world`` fixture in tests/conftest.py; "the township" is
+township A1 of county A):
+
+- ``anonymous``: no account, no session;
+- ``resident``: no account, but the phone has sent a suggestion through a deputy's QR form
+  (``projects:intake``) and carries the session that remembers its receipt;
+- ``deputy``: a deputy of the township with an account, in no supervision group;
+- ``group_member``: another deputy of the township, leader of the confirmed supervision group
+  of the project in tests/permissions/supervision.py;
+- ``staff``: presidium staff of the township; ``staff_other``: staff of township A2;
+- ``teller``, ``scrutineer``, ``government``: those roles in the township;
+- ``reviewer``: reviewer of county A; ``reviewer_other``: reviewer of county B;
+- ``superuser``.
+
 Outcomes: an HTTP status, or LOGIN (redirect to the login page).
 """
 
@@ -12,7 +26,9 @@ LOGIN = "login"
 
 ROLES = (
     "anonymous",
+    "resident",
     "deputy",
+    "group_member",
     "staff",
     "staff_other",
     "teller",
@@ -25,6 +41,12 @@ ROLES = (
 
 
 def expect(default, **overrides) -> dict:
+    """One row's outcomes: ``default`` for every role not named. Unless named, a resident gets
+    what ``anonymous`` gets (no account: the session only remembers receipts) and a group
+    member what ``deputy`` gets (a deputy of the township). Build every shape with this
+    function rather than by merging dicts, so those two roles follow."""
+    overrides.setdefault("resident", overrides.get("anonymous", default))
+    overrides.setdefault("group_member", overrides.get("deputy", default))
     out = dict.fromkeys(ROLES, default)
     out.update(overrides)
     return out

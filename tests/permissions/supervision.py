@@ -24,8 +24,9 @@ def _today():
 
 
 def _objects(w):
-    """An elected 2027 project with a confirmed group (the world's deputy in it), its plan,
-    one report with a photo, and two ledger items: one handed over, one answered."""
+    """An elected 2027 project with a confirmed group, its plan, one report with a photo, and
+    two ledger items: one handed over, one answered. The group is the world's member deputy
+    (leader) and two other deputies of the township; the world's ``deputy`` is not in it."""
     cached = getattr(w, "_supervision_objects", None)
     if cached is not None:
         return cached
@@ -54,7 +55,8 @@ def _objects(w):
     group = SupervisionGroup.objects.create(
         project=project, plan=plan, status="confirmed", confirmed_at=timezone.now()
     )
-    deputies = [w.deputy, *w.township.deputies.exclude(pk=w.deputy.pk)[:2]]
+    others = w.township.deputies.exclude(pk__in=[w.deputy.pk, w.member_deputy.pk]).order_by("pk")
+    deputies = [w.member_deputy, *others[:2]]
     for i, d in enumerate(deputies):
         GroupMember.objects.create(group=group, deputy=d, is_leader=i == 0, duty="schedule")
     services.implementation_plan_ensure(actor=None, project=project)
@@ -118,12 +120,34 @@ REPORT = expect(
     staff_other=404,
     reviewer_other=404,
 )
-REPORT_POST = {**REPORT, "staff": 302, "government": 302, "superuser": 302}
-# Staff and members of the project's confirmed group (the world's deputy is one).
-INSPECT = expect(
-    403, anonymous=LOGIN, staff=200, deputy=200, superuser=200, staff_other=404, reviewer_other=404
+REPORT_POST = expect(
+    403,
+    anonymous=LOGIN,
+    staff=302,
+    government=302,
+    superuser=302,
+    staff_other=404,
+    reviewer_other=404,
 )
-INSPECT_POST = {**INSPECT, "staff": 302, "deputy": 302, "superuser": 302}
+# Staff and members of the project's confirmed group; a deputy outside the group is refused.
+INSPECT = expect(
+    403,
+    anonymous=LOGIN,
+    staff=200,
+    group_member=200,
+    superuser=200,
+    staff_other=404,
+    reviewer_other=404,
+)
+INSPECT_POST = expect(
+    403,
+    anonymous=LOGIN,
+    staff=302,
+    group_member=302,
+    superuser=302,
+    staff_other=404,
+    reviewer_other=404,
+)
 API_STAFF_GOV_POST = expect(
     403,
     anonymous=401,
@@ -137,8 +161,18 @@ API_INSPECT_POST = expect(
     403,
     anonymous=401,
     staff=200,
-    deputy=200,
+    group_member=200,
     superuser=200,
+    staff_other=404,
+    reviewer_other=404,
+)
+# Handing over an item already handed over: the group may try (400), others are refused first.
+API_INSPECT_POST_TOO_LATE = expect(
+    403,
+    anonymous=401,
+    staff=400,
+    group_member=400,
+    superuser=400,
     staff_other=404,
     reviewer_other=404,
 )
@@ -196,7 +230,7 @@ ROWS = [
         method="post",
         data=lambda w: {
             "date": _today().isoformat(),
-            "attendees": [w.deputy.pk],
+            "attendees": [w.member_deputy.pk],
             "notes": "现场查看",
         },
     ),
@@ -229,7 +263,7 @@ ROWS = [
     Row(
         "api:ledger-item-hand-over",
         _obj("handed"),
-        API_INSPECT_POST | {"staff": 400, "deputy": 400, "superuser": 400},
+        API_INSPECT_POST_TOO_LATE,
         method="post",
         data=lambda w: {"department": "镇交通办", "deadline": _future()},
         content_type=JSON,

@@ -77,6 +77,63 @@ def test_a_wrong_receipt_code_is_explained(world):
     assert response.status_code == 404
 
 
+def test_the_lookup_page_lists_what_this_device_sent(world):
+    """A resident's phone finds its receipts again on the lookup page, newest first with their
+    status, in one query however many; another phone's lookup page lists none of them."""
+    resident = world.client("resident")
+    (first,) = resident.session["receipts"]
+    assert _submit(resident, world.deputy.intake_link, title="小学门口装减速带").status_code == 302
+    second = resident.session["receipts"][0]
+    services.suggestions_reject(
+        actor=world.users["staff"],
+        township=world.township,
+        suggestion_ids=[Suggestion.objects.get(receipt_code=first).pk],
+        reason="",
+        reply="已由县交通局统一安排",
+    )
+    url = reverse("projects:receipt_lookup")
+    with CaptureQueriesContext(connection) as two:
+        response = resident.get(url)
+    assert [s.receipt_code for s in response.context["sent_here"]] == [second, first]
+    page = response.content.decode()
+    assert "本机提交的建议" in page
+    for code in (first, second):
+        assert reverse("projects:receipt_detail", args=[code]) in page
+        assert domain.format_receipt_code(code) in page
+    assert str(SuggestionStatus.REJECTED.label) in page
+    assert str(SuggestionStatus.RECEIVED.label) in page
+
+    assert _submit(resident, world.deputy.intake_link, title="修补村道").status_code == 302
+    with CaptureQueriesContext(connection) as three:
+        assert len(resident.get(url).context["sent_here"]) == 3
+    assert len(three) == len(two)
+
+    response = Client().get(url)
+    assert response.context["sent_here"] == []
+    page = response.content.decode()
+    assert "本机提交的建议" not in page
+    assert domain.format_receipt_code(first) not in page
+
+
+def test_a_device_remembers_its_last_twenty_receipts():
+    """The session keeps codes only, newest first, at most twenty; a code sent again moves
+    to the front instead of appearing twice."""
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.test import RequestFactory
+
+    from projects import views
+
+    request = RequestFactory().get("/")
+    request.session = SessionStore()
+    for n in range(25):
+        views._remember_receipt(request, f"CODE{n}")
+    views._remember_receipt(request, "CODE10")
+    kept = request.session["receipts"]
+    assert kept[:2] == ["CODE10", "CODE24"]
+    assert len(kept) == 20 == len(set(kept))
+    assert "CODE4" not in kept
+
+
 def test_the_honeypot_refuses_robots(world):
     link = f.deputy_link(world)
     response = _submit(Client(), link, website="http://spam.example")
