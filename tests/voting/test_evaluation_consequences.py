@@ -1,6 +1,8 @@
 """E4: publishing an evaluation creates the rectification items and priorities the rules ask
 for, in the supervision ledger."""
 
+import re
+
 from supervision.models import ImplementationPlan, LedgerItem, SupervisionPriority
 from voting import services
 
@@ -56,3 +58,8 @@ def test_resident_follows_the_whole_lineage_by_receipt_code(world):
     assert "实施进度" in html  # supervision's progress
     assert "满意" in html and "100.00%" in html  # the rating
     assert "赵大妈" not in html and "13912345678" not in html
+    # One timeline in the order things happened: the list is locked before the vote, the
+    # rating follows the vote, and today's implementation figures come last.
+    steps = re.findall(r'data-step="(\w+)"', html)
+    assert steps.index("candidate") < steps.index("vote") < steps.index("rating")
+    assert steps[-1] == "progress"
