@@ -188,6 +188,14 @@ def _sessions(township: Township, deputies: list[Deputy]) -> None:
         number=19,
         defaults={"start_year": 2021, "end_year": 2026},
     )
+    # The next term (换届 at the turn of 2027): no session yet, for staff to schedule.
+    Term.objects.get_or_create(
+        level="township",
+        county=township.county,
+        township=township,
+        number=20,
+        defaults={"start_year": 2027, "end_year": 2031},
+    )
     rng = random.Random(f"attendance-{township.code}")
     plan = [
         (4, datetime.date(2025, 1, 15), SessionStatus.CLOSED),
