@@ -6,6 +6,7 @@ No ORM, no settings, no clock: ``today`` is passed in.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -99,6 +100,12 @@ class Bar:
     second: float | None = None  # an optional second, thinner bar (e.g. invested vs budget)
 
 
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of a text's drawn width: CJK, full-width and ambiguous (—)
+    characters take a full em, the rest about 0.6 em (Noto Sans digits are narrower)."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.6 for ch in text)
+
+
 def hbar_svg(
     bars: list[Bar],
     *,
@@ -118,7 +125,9 @@ def hbar_svg(
             "暂无数据</text></svg>"
         )
     top = max_value or max([b.value for b in bars] + [b.second or 0 for b in bars] + [1])
-    plot = width - label_width - 60
+    # The value text sits right of the longest bar: keep room for the widest one.
+    room = max(text_width(bar.text, 10) for bar in bars) + 8
+    plot = max(40, width - label_width - room)
     height = row * len(bars) + 6
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

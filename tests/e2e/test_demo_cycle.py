@@ -40,7 +40,7 @@ from congress.demo import DEMO_PASSWORD
 from congress.models import Session, Term, Township
 from projects.models import AnnualPlan, IntakeLink, Suggestion
 from supervision.models import LedgerItem, SupervisionGroup
-from tests.e2e.conftest import DESKTOP, PHONE, login, shot
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOT_DIR, login, shot
 from voting.models import Vote
 
 NEW_PASSWORD = "liuhe-2026-pass"
@@ -521,7 +521,14 @@ def staff_gets_the_quarterly_report(page, township, tmp_path) -> str:
     settle(page)
     with page.expect_download() as download:
         link.click()
-    return pdf_text(Path(download.value.path()))
+    # Kept next to the screenshots, with its first page as a picture, to look at.
+    saved = SCREENSHOT_DIR / "test_whole_cycle_on_the_demo_data-6-report.pdf"
+    download.value.save_as(saved)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(saved), str(saved)[:-4]],
+        check=True,
+    )
+    return pdf_text(saved)
 
 
 def test_whole_cycle_on_the_demo_data(demo, browser, live_server, browser_errors, tmp_path, page):
