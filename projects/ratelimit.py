@@ -13,11 +13,13 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 
+from livelihood.clientip import client_ip
+
 logger = logging.getLogger(__name__)
 
 
 def client_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_ip(request) or "unknown"
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
     return digest[:32]
 

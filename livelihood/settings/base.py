@@ -216,6 +216,10 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The proxy addresses whose X-Real-IP header names the client (livelihood/clientip.py); none
+# in development, where the browser talks to the app directly.
+TRUSTED_PROXIES = env.list("LIVELIHOOD_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "livelihood.clientip.client_ip"
 
 # Content-Security-Policy: everything is served from our own origin (vendored front end).
 CONTENT_SECURITY_POLICY = {
