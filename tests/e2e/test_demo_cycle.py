@@ -241,23 +241,54 @@ def live_pool_after(plan) -> list[str]:
     return [c.project.title for c in plan.candidate_list.candidates.order_by("position")]
 
 
-def staff_runs_the_session(page, township, plan):
-    session = Session.objects.get(term__township=township, number=6)
+def take_roll(page, session, present: int, leave: int = 0) -> None:
+    """Open the roll on the session page and mark deputies present (then on leave)."""
     go(page, session.get_absolute_url())
     submit(page, page.locator("form[action$='/roll/'] button"))
     rows = page.locator("tbody tr[id^=att-]")
-    expect(rows).to_have_count(township.deputies.filter(in_office=True).count())
-    for i in range(PRESENT):
-        row = rows.nth(i)
+    expect(rows).to_have_count(session.term.township.deputies.filter(in_office=True).count())
+    marks = ["present"] * present + ["leave"] * leave
+    for i, status in enumerate(marks):
         settle(page)
-        row.locator("button[value=present]").click()
-        expect(rows.nth(i).locator("button[value=present]")).to_have_attribute(
+        rows.nth(i).locator(f"button[value={status}]").click()
+        expect(rows.nth(i).locator(f"button[value={status}]")).to_have_attribute(
             "aria-pressed", "true"
         )
-    rows.nth(PRESENT).locator("button[value=leave]").click()
-    expect(rows.nth(PRESENT).locator("button[value=leave]")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+
+
+def name_officers(page, officers) -> None:
+    for role, name, username in officers:
+        form = page.locator("form[action$='/officers/']")
+        form.locator("select[name=role]").select_option(role)
+        form.locator("input[name=name]").fill(name)
+        form.locator("select[name=user]").select_option(label=username)
+        submit(page, form.locator("button[type=submit]"))
+
+
+def print_slips(page) -> list[str]:
+    """Print the code slips (no spares) and read the codes back from the PDF."""
+    form = page.locator("form[action$='/codes.pdf']")
+    form.locator("input[name=spares]").fill("0")
+    settle(page)
+    with page.expect_download() as download:
+        form.locator("button[type=submit]").click()
+    return list(dict.fromkeys(CODE.findall(pdf_text(Path(download.value.path())))))
+
+
+def record_issued_and_open(page, vote, *, slips: int, paper: int) -> None:
+    go(page, vote.get_absolute_url())
+    form = page.locator("form[action$='/issued/']")
+    form.locator("input[name=slips_issued]").fill(str(slips))
+    form.locator("input[name=paper_issued]").fill(str(paper))
+    submit(page, form.locator("button[type=submit]"))
+    expect(page.locator(".quorum-verdict").first).to_contain_text("已过法定人数")
+    submit(page, page.get_by_role("button", name=re.compile("开始投票")))
+    expect(page.locator("#live")).to_contain_text("投票中")
+
+
+def staff_runs_the_session(page, township, plan):
+    session = Session.objects.get(term__township=township, number=6)
+    take_roll(page, session, PRESENT, leave=1)
     expect(page.locator("main")).to_contain_text(str(PRESENT))
     shot(page, "3-staff-roll")
 
@@ -267,34 +298,18 @@ def staff_runs_the_session(page, township, plan):
     submit(page, page.locator("main form button[type=submit]"))
     expect(page).to_have_url(re.compile(r"/votes/\d+/$"))
     vote = Vote.objects.get(session=session, kind="projects")
-    for role, name, username in (
-        ("chief", "郭静", "scrutineer_liuhe"),
-        ("teller", "孙立", "teller_liuhe"),
-        ("teller", "马红", "teller_liuhe2"),
-    ):
-        form = page.locator("form[action$='/officers/']")
-        form.locator("select[name=role]").select_option(role)
-        form.locator("input[name=name]").fill(name)
-        form.locator("select[name=user]").select_option(label=username)
-        submit(page, form.locator("button[type=submit]"))
-    form = page.locator("form[action$='/codes.pdf']")
-    form.locator("input[name=spares]").fill("0")
-    settle(page)
-    with page.expect_download() as download:
-        form.locator("button[type=submit]").click()
-    slips = download.value.path()
-    codes = CODE.findall(pdf_text(Path(slips)))
-    codes = list(dict.fromkeys(codes))
+    name_officers(
+        page,
+        [
+            ("chief", "郭静", "scrutineer_liuhe"),
+            ("teller", "孙立", "teller_liuhe"),
+            ("teller", "马红", "teller_liuhe2"),
+        ],
+    )
+    codes = print_slips(page)
     # A slip for every deputy in office (latecomers too); only those handed out are recorded.
     assert len(codes) == township.deputies.filter(in_office=True).count()
-    go(page, vote.get_absolute_url())
-    form = page.locator("form[action$='/issued/']")
-    form.locator("input[name=slips_issued]").fill(str(PRESENT - PAPER))
-    form.locator("input[name=paper_issued]").fill(str(PAPER))
-    submit(page, form.locator("button[type=submit]"))
-    expect(page.locator(".quorum-verdict").first).to_contain_text("已过法定人数")
-    submit(page, page.get_by_role("button", name=re.compile("开始投票")))
-    expect(page.locator("#live")).to_contain_text("投票中")
+    record_issued_and_open(page, vote, slips=PRESENT - PAPER, paper=PAPER)
     shot(page, "3-staff-console-open")
     return vote, codes
 
@@ -425,37 +440,15 @@ def staff_sets_up_the_evaluation(page, township, plan):
     page.locator("#id_place").fill("柳河乡人民政府大会议室")
     submit(page, page.locator("main form button[type=submit]"))
     later = Session.objects.get(term__township=township, term__number=20, number=1)
-    submit(page, page.locator("form[action$='/roll/'] button"))
-    rows = page.locator("tbody tr[id^=att-]")
-    for i in range(len(RATINGS) + 4):
-        settle(page)
-        rows.nth(i).locator("button[value=present]").click()
-        expect(rows.nth(i).locator("button[value=present]")).to_have_attribute(
-            "aria-pressed", "true"
-        )
+    take_roll(page, later, len(RATINGS) + 4)
     go(page, f"/sessions/{later.pk}/votes/")
     submit(page, page.locator("main a[href$='/evaluations/new/']"))
     page.locator("#id_plan").select_option(index=0)
     submit(page, page.locator("main form button[type=submit]"))
     evaluation = Vote.objects.get(session=later, kind="evaluation")
-    form = page.locator("form[action$='/officers/']")
-    form.locator("select[name=role]").select_option("chief")
-    form.locator("input[name=name]").fill("郭静")
-    form.locator("select[name=user]").select_option(label="scrutineer_liuhe")
-    submit(page, form.locator("button[type=submit]"))
-    form = page.locator("form[action$='/codes.pdf']")
-    form.locator("input[name=spares]").fill("0")
-    settle(page)
-    with page.expect_download() as download:
-        form.locator("button[type=submit]").click()
-    codes = list(dict.fromkeys(CODE.findall(pdf_text(Path(download.value.path())))))
-    go(page, evaluation.get_absolute_url())
-    form = page.locator("form[action$='/issued/']")
-    form.locator("input[name=slips_issued]").fill(str(len(RATINGS) + 4))
-    form.locator("input[name=paper_issued]").fill("0")
-    submit(page, form.locator("button[type=submit]"))
-    submit(page, page.get_by_role("button", name=re.compile("开始投票")))
-    expect(page.locator("#live")).to_contain_text("投票中")
+    name_officers(page, [("chief", "郭静", "scrutineer_liuhe")])
+    codes = print_slips(page)
+    record_issued_and_open(page, evaluation, slips=len(RATINGS) + 4, paper=0)
     return evaluation, codes
 
 

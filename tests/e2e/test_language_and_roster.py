@@ -49,7 +49,7 @@ def test_staff_finds_a_deputy_in_the_roster_on_desktop_and_phone(page, world):
     page.locator(f"main a[href='/townships/{world.township.pk}/deputies/']").first.click()
     expect(page).to_have_url(re.compile(rf"/townships/{world.township.pk}/deputies/"))
     rows = page.locator("main table tbody tr")
-    expect(rows).to_have_count(4)  # 王建国 and three more in office
+    expect(rows).to_have_count(5)  # 王建国, the group member 赵红梅 and three more in office
 
     search = page.locator("#q")
     search.fill("王建国")
@@ -97,7 +97,7 @@ def test_staff_checks_a_deputy_in_without_reloading(page, world):
     present_label = zh(AttendanceStatus.PRESENT.label)
     due = headcount.locator(".stat-value").nth(0)
     present = headcount.locator(".stat-value").nth(1)
-    expect(due).to_have_text("4")
+    expect(due).to_have_text("5")  # the five deputies in office
     expect(present).to_have_text("0")
     shot(page, "roll-open")
 
@@ -110,7 +110,7 @@ def test_staff_checks_a_deputy_in_without_reloading(page, world):
         button.click()
     assert answer.value.status == 200
     expect(present).to_have_text("1")
-    expect(due).to_have_text("4")
+    expect(due).to_have_text("5")  # the five deputies in office
     row = page.locator(f"#att-{world.deputy.pk}")
     expect(
         row.get_by_role("button", name=f"{world.deputy.name}: {present_label}")
