@@ -207,3 +207,23 @@ def test_proposal_page_flags_conflicts_of_interest(world, plan):
     assert not project.supervision_group.members.filter(deputy=boss).exists()
     html = world.client("staff").get(reverse("supervision:plan_groups", args=[plan.pk]))
     assert boss.name in html.content.decode().split('data-testid="conflicts"')[1]
+
+
+def test_a_photo_opened_on_its_own_gets_a_policy_for_the_image_viewer_only(world):
+    """The browser's image viewer styles its page inline: the photo response allows inline
+    style and nothing else (no script, no other origin); pages keep the strict policy."""
+    from django.urls import reverse
+
+    import tests.permission_table  # noqa: F401 - loads the app rows in their order
+    from tests.permissions.supervision import _objects
+
+    objects = _objects(world)
+    client = world.client("staff")
+    response = client.get(reverse("supervision:photo", args=[objects["photo"].pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
+    assert "script-src" not in policy
+    page = client.get(reverse("supervision:project_detail", args=[objects["project"].pk]))
+    assert "style-src 'self'" in page["Content-Security-Policy"]
+    assert "unsafe-inline" not in page["Content-Security-Policy"]
