@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "congress.context_processors.navigation",
+                "supervision.context_processors.unread_notifications",
             ],
         },
     },

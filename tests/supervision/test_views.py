@@ -227,3 +227,31 @@ def test_a_photo_opened_on_its_own_gets_a_policy_for_the_image_viewer_only(world
     page = client.get(reverse("supervision:project_detail", args=[objects["project"].pk]))
     assert "style-src 'self'" in page["Content-Security-Policy"]
     assert "unsafe-inline" not in page["Content-Security-Policy"]
+
+
+def test_the_navigation_shows_how_many_notifications_are_unread(world):
+    import datetime as dt
+
+    from supervision.models import Notification
+
+    user = world.users["deputy"]
+    for i in range(2):
+        Notification.objects.create(
+            user=user, kind="item_answered", key=f"k{i}", day=dt.date(2027, 3, 1), subject="复查"
+        )
+    client = world.client("deputy")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="unread-badge">2<span class="visually-hidden"> 条未读</span>' in html
+    # On a phone the menu is collapsed: the count is a link of its own beside it.
+    assert 'data-testid="unread-phone"' in html
+    counts = [q for q in ctx.captured_queries if "supervision_notification" in q["sql"]]
+    assert len(counts) == 1  # counted once for both places
+    client.post(reverse("supervision:notifications"))  # mark all read
+    html = client.get(reverse("home")).content.decode()
+    assert "unread-badge" not in html
+    # Someone else's notifications are not counted; anonymous pages run no count at all.
+    assert "unread-badge" not in world.client("staff").get(reverse("home")).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        world.client("anonymous").get(reverse("home"))
+    assert not any("supervision_notification" in q["sql"] for q in ctx.captured_queries)
