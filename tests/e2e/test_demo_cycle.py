@@ -37,7 +37,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from congress.demo import DEMO_PASSWORD
-from congress.models import Session, Term, Township
+from congress.models import AuditEvent, Session, Term, Township
 from projects.models import AnnualPlan, IntakeLink, Suggestion
 from supervision.models import LedgerItem, SupervisionGroup
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOT_DIR, login, shot
@@ -265,14 +265,20 @@ def name_officers(page, officers) -> None:
         submit(page, form.locator("button[type=submit]"))
 
 
-def print_slips(page) -> list[str]:
-    """Print the code slips (no spares) and read the codes back from the PDF."""
+def print_slips(page, vote) -> list[str]:
+    """Print the code slips (no spares) and read the codes back from the PDF. An impatient
+    double click prints once: a second request would make new codes and void the slips."""
     form = page.locator("form[action$='/codes.pdf']")
     form.locator("input[name=spares]").fill("0")
     settle(page)
     with page.expect_download() as download:
-        form.locator("button[type=submit]").click()
-    return list(dict.fromkeys(CODE.findall(pdf_text(Path(download.value.path())))))
+        form.locator("button[type=submit]").dblclick()
+    expect(form.locator("button[type=submit]")).to_be_disabled()
+    expect(form.locator(".js-busy-note")).to_contain_text("请勿重复点击")
+    codes = list(dict.fromkeys(CODE.findall(pdf_text(Path(download.value.path())))))
+    made = AuditEvent.objects.filter(action="vote.codes_generated", object_id=str(vote.pk))
+    assert made.count() == 1
+    return codes
 
 
 def record_issued_and_open(page, vote, *, slips: int, paper: int) -> None:
@@ -306,7 +312,7 @@ def staff_runs_the_session(page, township, plan):
             ("teller", "马红", "teller_liuhe2"),
         ],
     )
-    codes = print_slips(page)
+    codes = print_slips(page, vote)
     # A slip for every deputy in office (latecomers too); only those handed out are recorded.
     assert len(codes) == township.deputies.filter(in_office=True).count()
     record_issued_and_open(page, vote, slips=PRESENT - PAPER, paper=PAPER)
@@ -447,7 +453,7 @@ def staff_sets_up_the_evaluation(page, township, plan):
     submit(page, page.locator("main form button[type=submit]"))
     evaluation = Vote.objects.get(session=later, kind="evaluation")
     name_officers(page, [("chief", "郭静", "scrutineer_liuhe")])
-    codes = print_slips(page)
+    codes = print_slips(page, evaluation)
     record_issued_and_open(page, evaluation, slips=len(RATINGS) + 4, paper=0)
     return evaluation, codes
 
