@@ -1,5 +1,7 @@
 """The demo data loads, makes every role's pages show something, and is idempotent."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -63,3 +65,7 @@ def test_a_demo_receipt_code_shows_the_whole_lineage():
     assert "2026年民生实事项目票决" in html  # the vote
     assert "满意度测评" in html and "满意率" in html  # the rating
     assert "实施进度" in html  # supervision's progress
+    # In the order it happened: the list was locked before the vote, the rating came after.
+    steps = re.findall(r'data-step="(\w+)"', html)
+    assert steps.index("candidate") < steps.index("vote") < steps.index("rating")
+    assert steps[-1] == "progress"

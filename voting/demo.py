@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from congress import services as congress_services
 from congress.models import AttendanceStatus, Session, Township
-from projects.models import AnnualPlan, Candidate, CandidateList, Project, ProjectStatus
+from projects.models import (
+    AnnualPlan,
+    Candidate,
+    CandidateList,
+    Project,
+    ProjectStatus,
+    ProjectStatusChange,
+)
 
 from . import domain, services
 from .models import OfficerRole, Vote, VoteStatus
@@ -125,6 +132,15 @@ def _backdate(vote):
             day + datetime.timedelta(minutes=60) if vote.status == VoteStatus.PUBLISHED else None
         ),
     )
+    # The list was locked at the joint meeting before the session, and the projects' status
+    # changed when the result was published: a receipt's lineage reads in that order.
+    CandidateList.objects.filter(pk=vote.candidate_list_id).update(
+        locked_at=day - datetime.timedelta(days=20)
+    )
+    if vote.status == VoteStatus.PUBLISHED:
+        ProjectStatusChange.objects.filter(project__vote_candidacies__vote=vote, at__gt=day).update(
+            at=day + datetime.timedelta(minutes=60)
+        )
 
 
 def _ballots(rng, weights, n, slots):
