@@ -57,6 +57,8 @@ class OfficerForm(forms.Form):
 
 class CodesForm(forms.Form):
     spares = forms.IntegerField(label=_("spare codes"), min_value=0, max_value=200, initial=5)
+    # The vote's printing count as the console showed it (see Vote.codes_printings).
+    printings = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
 
 class IssuedForm(forms.Form):

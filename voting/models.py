@@ -99,6 +99,9 @@ class Vote(models.Model):
     # Running the vote
     code_salt = models.CharField(max_length=32, editable=False)
     codes_generated = models.PositiveIntegerField(_("codes generated"), default=0)
+    # How many times slips were printed: the console posts the number it showed, so a second
+    # window (or a repeated request) cannot silently replace the codes just printed.
+    codes_printings = models.PositiveIntegerField(_("code slip printings"), default=0)
     codes_used = models.PositiveIntegerField(_("codes used"), default=0)
     slips_issued = models.PositiveIntegerField(_("code slips issued"), default=0)
     paper_issued = models.PositiveIntegerField(_("paper ballots issued"), default=0)

@@ -307,12 +307,25 @@ def deputies_on_roll(vote: Vote) -> int:
 
 
 @transaction.atomic
-def vote_generate_codes(*, actor, vote: Vote, spares: int) -> list[str]:
+def vote_generate_codes(
+    *, actor, vote: Vote, spares: int, seen_printings: int | None = None
+) -> list[str]:
     """One code per deputy on the roll plus spares. Returns the codes in plain text, once, for
-    printing; only salted hashes are stored. Generating again replaces every earlier code."""
+    printing; only salted hashes are stored. Generating again replaces every earlier code.
+
+    ``seen_printings`` is the printing count the console showed: when slips were printed
+    since (another window, a repeated request), nothing is replaced and the printed slips stay
+    valid."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
     _transition(vote, (VoteStatus.DRAFT,))
+    if seen_printings is not None and seen_printings != vote.codes_printings:
+        raise ValidationError(
+            _(
+                "Code slips were printed a moment ago from another window or by a repeated "
+                "click; those slips stay valid. Print new ones only if they are lost."
+            )
+        )
     if not 0 <= spares <= 200:
         raise ValidationError(_("Spares must be between 0 and 200."))
     on_roll = deputies_on_roll(vote)
@@ -326,7 +339,8 @@ def vote_generate_codes(*, actor, vote: Vote, spares: int) -> list[str]:
         BallotCode(vote=vote, code_hash=domain.code_hash(c, salt=vote.code_salt)) for c in codes
     )
     vote.codes_generated = len(codes)
-    vote.save(update_fields=["codes_generated"])
+    vote.codes_printings += 1
+    vote.save(update_fields=["codes_generated", "codes_printings"])
     _audit(vote, actor, "vote.codes_generated", count=len(codes))
     # Shuffle: the print order says nothing about the storage order.
     ordered = list(codes)

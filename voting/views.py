@@ -167,7 +167,7 @@ def _console_context(request, vote):
         "candidates": vote.candidates.all(),
         "officers": vote.officers.all(),
         "officer_form": OfficerForm(township=township),
-        "codes_form": CodesForm(),
+        "codes_form": CodesForm(initial={"printings": vote.codes_printings}),
         "issued_form": IssuedForm(
             initial={"slips_issued": vote.slips_issued, "paper_issued": vote.paper_issued}
         ),
@@ -245,7 +245,10 @@ def codes_print(request, vote):
         return redirect(vote)
     try:
         codes = services.vote_generate_codes(
-            actor=request.user, vote=vote, spares=form.cleaned_data["spares"]
+            actor=request.user,
+            vote=vote,
+            spares=form.cleaned_data["spares"],
+            seen_printings=form.cleaned_data["printings"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -98,6 +98,33 @@ def test_console_actions_run_the_vote(vote_world):
     assert vote.status == "closed"
 
 
+def test_slips_printed_from_another_window_are_not_replaced(vote_world):
+    """Two console windows (or a repeated request) both showed "print code slips": the first
+    prints, the second is refused and the first window's slips stay valid."""
+    from voting.models import BallotCode
+
+    staff = vote_world.client("staff")
+    vote = vote_world.vote
+    console = staff.get(reverse("voting:console", args=[vote.pk]))
+    assert 'name="printings" value="0"' in console.content.decode()
+    url = reverse("voting:codes_print", args=[vote.pk])
+    first = staff.post(url, {"spares": "2", "printings": "0"})
+    assert first["Content-Type"] == "application/pdf"
+    hashes = set(BallotCode.objects.filter(vote=vote).values_list("code_hash", flat=True))
+    second = staff.post(url, {"spares": "2", "printings": "0"}, follow=True)
+    assert second.status_code == 200 and second["Content-Type"].startswith("text/html")
+    messages = [str(m) for m in second.context["messages"]]
+    assert any("仍然有效" in m for m in messages), messages
+    assert set(BallotCode.objects.filter(vote=vote).values_list("code_hash", flat=True)) == hashes
+    # A deliberate reprint from the refreshed console replaces them.
+    assert 'name="printings" value="1"' in second.content.decode()
+    third = staff.post(url, {"spares": "2", "printings": "1"})
+    assert third["Content-Type"] == "application/pdf"
+    assert not hashes & set(
+        BallotCode.objects.filter(vote=vote).values_list("code_hash", flat=True)
+    )
+
+
 def test_refused_action_is_explained_not_500(vote_world):
     staff = vote_world.client("staff")
     response = staff.post(reverse("voting:action", args=[vote_world.vote.pk, "close"]), follow=True)
