@@ -226,7 +226,8 @@ class Lineage:
         return out
 
 
-_KIND_ORDER = {"decision": 0, "candidate": 1, "status": 2, "vote": 3, "rating": 4}
+# Steps at the same moment: a vote's result before the status change it caused.
+_KIND_ORDER = {"decision": 0, "candidate": 1, "vote": 2, "status": 3, "rating": 4}
 
 
 def project_lineage(project: Project) -> Lineage:
