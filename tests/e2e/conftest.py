@@ -223,6 +223,35 @@ def shot(page: Page, name: str) -> Path:
     return path
 
 
+def settle(page: Page) -> None:
+    """Let the page finish its own requests (the icon too) before navigating away, so
+    Chromium does not report them as aborted."""
+    page.wait_for_load_state("networkidle")
+
+
+def open_page(browser: Browser, live_server, browser_errors: BrowserErrors, **options):
+    """Another person's browser (a context of its own), watched for errors like ``page``;
+    dialogs (data-confirm) are accepted. Returns (context, page); close the context."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.on("console", browser_errors.on_console)
+    page.on("pageerror", browser_errors.on_pageerror)
+    page.on("response", browser_errors.on_response)
+    page.on("dialog", lambda dialog: dialog.accept())
+    return context, page
+
+
+def jpeg_file(path: Path, size=(2000, 1500), color=(90, 140, 60)) -> Path:
+    """A real JPEG on disk, for photo uploads."""
+    from PIL import Image
+
+    Image.new("RGB", size, color).save(path, "JPEG")
+    return path
+
+
 def login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the real login form and wait until the site lets us in."""
     page.goto("/accounts/login/")

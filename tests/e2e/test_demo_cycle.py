@@ -33,15 +33,24 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from congress.demo import DEMO_PASSWORD
 from congress.models import AuditEvent, Session, Term, Township
 from projects.models import AnnualPlan, IntakeLink, Suggestion
 from supervision.models import LedgerItem, SupervisionGroup
-from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOT_DIR, login, shot
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOT_DIR,
+    jpeg_file,
+    login,
+    open_page,
+    settle,
+    shot,
+)
 from voting.models import Vote
+from voting.pdf import pdf_text
 
 NEW_PASSWORD = "liuhe-2026-pass"
 LABELS = {"Y": "赞成", "N": "反对", "A": "弃权"}
@@ -59,21 +68,11 @@ class Journey:
         self.contexts = []
 
     def person(self, *, viewport=DESKTOP, username=None, password=DEMO_PASSWORD):
-        context = self.browser.new_context(
-            base_url=self.live_server.url,
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            viewport=viewport,
-            accept_downloads=True,
+        context, page = open_page(
+            self.browser, self.live_server, self.errors, viewport=viewport, accept_downloads=True
         )
-        context.set_default_timeout(10_000)
         context.set_default_navigation_timeout(15_000)
-        page = context.new_page()
-        page.on("console", self.errors.on_console)
-        page.on("pageerror", self.errors.on_pageerror)
         page.on("requestfailed", self.errors.on_requestfailed)
-        page.on("response", self.errors.on_response)
-        page.on("dialog", lambda dialog: dialog.accept())
         self.contexts.append(context)
         if username:
             login(page, username, password)
@@ -89,11 +88,6 @@ class Journey:
             context.close()
 
 
-def settle(page):
-    """Let the page finish its own requests before navigating away or closing."""
-    page.wait_for_load_state("networkidle")
-
-
 def go(page, path):
     settle(page)
     page.goto(path)
@@ -103,12 +97,6 @@ def submit(page, button):
     settle(page)
     with page.expect_navigation():
         button.click()
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture
@@ -275,7 +263,7 @@ def print_slips(page, vote) -> list[str]:
         form.locator("button[type=submit]").dblclick()
     expect(form.locator("button[type=submit]")).to_be_disabled()
     expect(form.locator(".js-busy-note")).to_contain_text("请勿重复点击")
-    codes = list(dict.fromkeys(CODE.findall(pdf_text(Path(download.value.path())))))
+    codes = list(dict.fromkeys(CODE.findall(pdf_text(Path(download.value.path()).read_bytes()))))
     made = AuditEvent.objects.filter(action="vote.codes_generated", object_id=str(vote.pk))
     assert made.count() == 1
     return codes
@@ -364,14 +352,6 @@ def tellers_and_scrutineer(j: Journey, vote, order: list[str]) -> None:
 
 
 # -- 4. supervision ---------------------------------------------------------------------------
-def photo(tmp_path) -> Path:
-    path = tmp_path / "site.jpg"
-    out = io.BytesIO()
-    Image.new("RGB", (1600, 1200), (90, 140, 60)).save(out, "JPEG")
-    path.write_bytes(out.getvalue())
-    return path
-
-
 def staff_forms_groups(page, plan, target):
     go(page, f"/plans/{plan.pk}/supervision-groups/")
     submit(page, page.get_by_test_id("propose"))
@@ -416,7 +396,9 @@ def leader_inspects_and_hands_over(j: Journey, project) -> tuple:
     leader.locator("input[name=attendees]").first.check()
     leader.locator("#id_notes").fill("察看管网铺设，沟槽回填中。")
     leader.locator("#id_problems").fill("沟槽边未设警示围挡")
-    leader.locator("#id_photos").set_input_files(str(photo(j.tmp_path)))
+    leader.locator("#id_photos").set_input_files(
+        str(jpeg_file(j.tmp_path / "site.jpg", (1600, 1200)))
+    )
     submit(leader, leader.get_by_test_id("submit"))
     expect(leader).to_have_url(re.compile(r"/supervision/items/\d+/$"))
     item = LedgerItem.objects.get(project=project)
@@ -527,7 +509,7 @@ def staff_gets_the_quarterly_report(page, township, tmp_path) -> str:
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(saved), str(saved)[:-4]],
         check=True,
     )
-    return pdf_text(saved)
+    return pdf_text(saved.read_bytes())
 
 
 def test_whole_cycle_on_the_demo_data(demo, browser, live_server, browser_errors, tmp_path, page):

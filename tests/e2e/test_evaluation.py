@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from congress.models import Role
 from tests.e2e.conftest import PHONE, login, shot
-from tests.e2e.test_vote import _context_page
+from tests.e2e.conftest import open_page as _context_page
 from tests.factories import user_with_role
 from tests.voting.test_evaluation import _evaluation
 from voting import domain, services

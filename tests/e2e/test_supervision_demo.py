@@ -8,13 +8,7 @@ from playwright.sync_api import expect
 from congress.demo import DEMO_PASSWORD
 from congress.models import Township
 from supervision.models import LedgerItem, SupervisionGroup
-from tests.e2e.conftest import PHONE, login, shot
-
-
-def _settle(page):
-    """Let the page finish its own requests (the icon too) before navigating away, so
-    Chromium does not report them as aborted."""
-    page.wait_for_load_state("networkidle")
+from tests.e2e.conftest import PHONE, login, settle, shot
 
 
 @pytest.mark.parametrize("viewport", [PHONE])
@@ -25,56 +19,56 @@ def test_demo_pages_at_phone_width(page):
     project = group.project
     overdue = LedgerItem.objects.filter(escalated_at__isnull=False).first()
 
-    _settle(page)
+    settle(page)
     login(page, "deputy1", DEMO_PASSWORD)
-    _settle(page)
+    settle(page)
     page.goto("/")
     expect(page.get_by_test_id("home-supervision")).to_be_visible()
-    _settle(page)
+    settle(page)
     page.goto("/supervision/my/")
     expect(page.get_by_test_id("my-items").locator("a")).not_to_have_count(0)
     shot(page, "deputy-my")
-    _settle(page)
+    settle(page)
     page.goto(overdue.get_absolute_url())
     expect(page.locator("[data-flag=overdue]")).to_be_visible()
     shot(page, "deputy-overdue-item")
 
-    _settle(page)
+    settle(page)
     page.context.clear_cookies()
-    _settle(page)
+    settle(page)
     login(page, "staff_qingshi", DEMO_PASSWORD)
-    _settle(page)
+    settle(page)
     page.goto(f"/townships/{township.pk}/supervision/")
     expect(page.locator("[data-flag=over-budget]")).to_have_count(1)
     shot(page, "staff-overview")
-    _settle(page)
+    settle(page)
     page.goto(f"/townships/{township.pk}/supervision/ledger/?status=")
     shot(page, "staff-ledger")
-    _settle(page)
+    settle(page)
     page.goto(f"/supervision/projects/{project.pk}/")
     shot(page, "staff-project")
-    _settle(page)
+    settle(page)
     page.goto(group.get_absolute_url())
     shot(page, "staff-group")
-    _settle(page)
+    settle(page)
     page.goto(f"/plans/{group.plan_id}/supervision-groups/")
     expect(page.get_by_test_id("conflicts")).to_have_count(1)
     shot(page, "staff-plan-groups")
-    _settle(page)
+    settle(page)
     page.goto("/notifications/")
     shot(page, "staff-notifications")
 
-    _settle(page)
+    settle(page)
     page.context.clear_cookies()
-    _settle(page)
+    settle(page)
     login(page, "reviewer_qingshan", DEMO_PASSWORD)
-    _settle(page)
+    settle(page)
     page.goto(f"/supervision/projects/{project.pk}/")
     expect(page.locator("a[href$='/inspections/new/']")).to_have_count(0)
     shot(page, "reviewer-project")
 
-    _settle(page)
+    settle(page)
     page.context.clear_cookies()
-    _settle(page)
+    settle(page)
     page.goto(f"/progress/{project.pk}/")
     shot(page, "public")

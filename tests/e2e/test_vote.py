@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from congress.models import Role
 from tests.e2e.conftest import PHONE, login, shot
+from tests.e2e.conftest import open_page as _context_page
 from tests.factories import user_with_role
 from tests.voting.conftest import check_in, make_candidate_list
 from voting import domain, services
@@ -44,19 +45,6 @@ def _setup(world):
     codes = services.vote_generate_codes(actor=staff, vote=vote, spares=2)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=0)
     return vote, codes
-
-
-def _context_page(browser, live_server, browser_errors, **options):
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.on("console", browser_errors.on_console)
-    page.on("pageerror", browser_errors.on_pageerror)
-    page.on("response", browser_errors.on_response)
-    page.on("dialog", lambda dialog: dialog.accept())
-    return context, page
 
 
 def _vote_on_phone(browser, live_server, browser_errors, code, marks):
