@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from livelihood.widgets import DateInput
+
 from .models import AttendanceStatus, Deputy, Role, RuleSet, Session, Term, Village
 
 
@@ -74,7 +76,7 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = ["term", "number", "date", "place"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": DateInput()}
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Deputy, Village
+from livelihood.widgets import DateInput, DecimalInput
 
 from .models import (
     LiaisonStation,
@@ -14,7 +15,7 @@ from .models import (
     SuggestionStatus,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 PHONE_HELP = _("Only staff of the township see it; it is never shown publicly.")
 
 PUBLIC_FIELDS = [
@@ -55,7 +56,7 @@ class PublicSuggestionForm(HoneypotMixin, forms.ModelForm):
             "necessity": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
             "deadline": DATE,
             "proposer_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-            "estimated_investment": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
+            "estimated_investment": DecimalInput(),
         }
         help_texts = {
             "title": _(

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Deputy
+from livelihood.widgets import DateInput, DecimalInput, NumberInput
 
 from .models import (
     MILESTONE_ORDER,
@@ -12,7 +13,7 @@ from .models import (
     ProgressReport,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -75,7 +76,7 @@ class ImplementationPlanForm(forms.ModelForm):
         widgets = {
             "deadline": DATE,
             "targets": forms.Textarea(attrs={"rows": 3}),
-            "budget": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
+            "budget": DecimalInput(),
         }
 
     def __init__(self, *args, milestones=(), **kwargs):
@@ -128,8 +129,8 @@ class ProgressReportForm(forms.ModelForm):
             "reported_on": DATE,
             "expected_completion": DATE,
             "narrative": forms.Textarea(attrs={"rows": 4}),
-            "invested": forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
-            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
+            "invested": DecimalInput(),
+            "percent_complete": NumberInput(attrs={"min": 0, "max": 100}),
             "period": forms.TextInput(attrs={"placeholder": "2026-Q2"}),
         }
 
