@@ -157,3 +157,85 @@ def test_saving_the_project_form_unchanged_keeps_deadline_and_investment(world, 
     reserve.refresh_from_db()
     assert reserve.deadline == DEADLINE
     assert reserve.estimated_investment == Decimal("1500000")
+
+
+def _visible_text(html: str) -> str:
+    """The page's text as a reader sees it: no tags, no attribute values."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. The worker heartbeat on the staff home page
+
+
+def test_staff_home_shows_the_worker_heartbeat_as_a_local_time_not_a_raw_timestamp(world):
+    """It said "Background worker last answered at 2026-11-29T19:29:41.286285+00:00."."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    answered = timezone.now() - datetime.timedelta(minutes=2, seconds=5)
+    stamp = answered.isoformat()
+    client = world.client("staff")
+    client.cookies["django_language"] = "en"
+    # Test runs side by side share this Redis and flush it before each test, which can drop
+    # the key between setting it and the request: try again then.
+    for _attempt in range(5):
+        cache.set("worker-heartbeat", stamp, timeout=60)
+        page = client.get("/")
+        assert page.status_code == 200
+        text = _visible_text(page.content.decode())
+        if "has not answered yet" not in text:
+            break
+    local = timezone.localtime(answered).strftime("%H:%M")
+    assert f"Background worker last answered 2 minutes ago, at {local}." in text
+    assert stamp not in text and "+00:00" not in text
+    # the exact moment stays machine-readable
+    assert f'datetime="{stamp}"' in page.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. The operation log
+
+
+def test_audit_log_shows_action_labels_and_readable_changes(world):
+    """It showed code names (ledger.close) and Python dicts ({'status': ...})."""
+    import tests.permission_table  # noqa: F401 - loads the rows first (they import each other)
+    from supervision import services
+    from tests.permissions.supervision import _objects
+
+    objects = _objects(world)
+    services.item_close(actor=world.users["staff"], item=objects["answered"], note="复查已修好")
+    client = world.client("staff")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("congress:audit_log", args=[world.township.pk]))
+    assert page.status_code == 200
+    text = _visible_text(page.content.decode())
+    assert "Problem closed (销号)" in text
+    assert "Problem handed over (交办)" in text
+    assert "status: Answered → Closed (销号)" in text
+    assert "note: 复查已修好" in text
+    assert "Implementation plan created" in text
+    for code in ("ledger.close", "ledger.hand_over", "implementation_plan.create", "{'", "': "):
+        assert code not in text, code
+
+
+def test_audit_changes_use_the_model_field_names_and_choice_labels(world):
+    """A snapshot of model fields reads with the fields' own names; unknown keys and actions
+    still show, as they are, rather than disappearing."""
+    from congress.audit_labels import action_label, changes
+    from congress.models import AuditEvent
+
+    event = AuditEvent(
+        action="project.update",
+        object_type="projects.Project",
+        before={"deadline": "2026-12-31", "status": "reserve"},
+        after={"deadline": None, "status": "elected", "mystery": [1, 2]},
+    )
+    with translation.override("en"):
+        lines = [(c.label, c.before, c.after) for c in changes(event)]
+        assert action_label("project.update") == "Project edited"
+        assert action_label("something.new") == "something.new"
+    assert lines[0] == ("deadline", "2026-12-31", "—")
+    assert lines[1][0] == "status" and lines[1][2] != "elected"
+    assert lines[2] == ("mystery", None, "1、2")
