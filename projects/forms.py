@@ -187,6 +187,8 @@ class DecideForm(forms.Form):
         required=False,
         help_text=_("The proposer reads it with the receipt code."),
     )
+    # The triage panel's "merge with the ticked similar ones" button: one form, one reply.
+    merge_similar = forms.BooleanField(required=False)
 
     def __init__(self, *args, township, exclusion_reasons, suggestion_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,6 +203,8 @@ class DecideForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("merge_similar"):
+            data["action"] = "merge_new"
         if data.get("action") == "merge_into" and not data.get("project"):
             self.add_error("project", _("Choose the project to merge into."))
         if data.get("action") == "reject" and not data.get("reason") and not data.get("reply"):

@@ -239,3 +239,60 @@ def test_audit_changes_use_the_model_field_names_and_choice_labels(world):
     assert lines[0] == ("deadline", "2026-12-31", "—")
     assert lines[1][0] == "status" and lines[1][2] != "elected"
     assert lines[2] == ("mystery", None, "1、2")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The triage panel's reply
+
+
+def _panel(html: str) -> str:
+    start = html.index('data-testid="suggestion-panel"')
+    return html[start : html.index("</main>", start)]
+
+
+def test_triage_panel_has_one_reply_field_and_the_merge_button_uses_it(world):
+    """The panel showed two 「给建议人的答复」 fields: one for merging with similar suggestions,
+    one for the decision. Now one form holds the similar ones, the decision and one reply."""
+    from projects import services
+    from projects.models import Suggestion
+
+    staff = world.users["staff"]
+    one = services.suggestion_create(
+        actor=staff,
+        township=world.township,
+        channel="village_meeting",
+        title="修建村道路灯",
+        content="村口到小学的道路晚上太黑",
+    )
+    two = services.suggestion_create(
+        actor=staff,
+        township=world.township,
+        channel="village_meeting",
+        title="村道安装路灯",
+        content="村道晚上太黑，需要路灯",
+    )
+    client = world.client("staff")
+    url = reverse("projects:suggestion_list", args=[world.township.pk])
+    page = client.get(url, {"open": two.pk})
+    panel = _panel(page.content.decode())
+    assert f'id="sim-{one.pk}"' in panel, "the similar suggestion is offered"
+    assert len(re.findall(r'name="reply"', panel)) == 1
+    assert panel.count('data-testid="merge-similar"') == 1
+
+    response = client.post(
+        reverse("projects:suggestion_decide", args=[world.township.pk]),
+        {
+            "ids": [two.pk, one.pk],
+            "action": "reject",  # the select's value; the merge button wins
+            "merge_similar": "1",
+            "reply": "已并入村道路灯项目。",
+            "next": url,
+        },
+    )
+    assert response.status_code == 302
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert one.status == two.status == "merged"
+    assert one.project_id == two.project_id is not None
+    assert two.reply == one.reply == "已并入村道路灯项目。"
+    assert not Suggestion.objects.filter(status="rejected").exists()
