@@ -1,13 +1,18 @@
-# Livelihood — the two commands: `make run` and `make test`. See README.md.
+# Livelihood — the two commands: `make run` and `make test` (and `make dev`). See README.md.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench setup lint check messages compilemessages clean-var
+.PHONY: run dev test bench setup lint check messages compilemessages clean-var
 
+# gunicorn, DEBUG off: the one to use in a hall.
 run: setup
 	$(PY) scripts/run.py
+
+# runserver, DEBUG on, autoreload: for changing the code.
+dev: setup
+	$(PY) scripts/run.py --dev
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -32,6 +32,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# The suite runs without collectstatic: WhiteNoise looks files up per request, from the
+# finders, as in development (and does not warn that STATIC_ROOT is missing).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
 CACHES["default"]["KEY_PREFIX"] = "livelihood-test"  # noqa: F405
