@@ -296,3 +296,38 @@ def test_triage_panel_has_one_reply_field_and_the_merge_button_uses_it(world):
     assert one.project_id == two.project_id is not None
     assert two.reply == one.reply == "已并入村道路灯项目。"
     assert not Suggestion.objects.filter(status="rejected").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. The evaluation's papers are 测评票 on every document
+
+
+def test_evaluation_certificate_and_notice_call_the_papers_测评票(world):
+    """The notice said 发出测评票 while the certificate of the same evaluation said 发出表决票."""
+    from tests.voting.test_evaluation import _evaluation, _run
+    from voting import pdf, services
+
+    evaluation = _evaluation(world)
+    _run(world, evaluation, ["SB"] * 6 + ["BU"] * 2)
+    staff = world.users["staff"]
+    services.vote_close(actor=staff, vote=evaluation)
+    services.vote_count(actor=staff, vote=evaluation)
+    evaluation.refresh_from_db()
+    certificate = re.sub(r"\s+", "", pdf.pdf_text(pdf.render_certificate(vote=evaluation)))
+    notice = re.sub(r"\s+", "", pdf.pdf_text(pdf.render_notice(vote=evaluation)))
+    assert "发出测评票" in certificate and "收回测评票" in certificate
+    assert "发出测评票" in notice
+    assert "表决票" not in certificate
+    assert "表决票" not in notice
+
+
+def test_a_void_evaluation_gives_its_reason_in_测评票():
+    from types import SimpleNamespace
+
+    from voting import pdf
+
+    evaluation = SimpleNamespace(kind="evaluation", void_reason="")
+    vote = SimpleNamespace(kind="vote", void_reason="")
+    result = SimpleNamespace(void_reason="more_returned")
+    assert pdf._void_reason(evaluation, result) == "收回测评票多于发出测评票"
+    assert pdf._void_reason(vote, result) == "收回表决票多于发出表决票"

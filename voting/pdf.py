@@ -59,12 +59,14 @@ VOID_REASONS = {
     "no_quorum": "实到代表未达到法定人数",
     "more_returned": "收回表决票多于发出表决票",
 }
+# A satisfaction evaluation's papers are 测评票, on every document about it.
+EVALUATION_VOID_REASONS = {**VOID_REASONS, "more_returned": "收回测评票多于发出测评票"}
 PASS_BASE_LABELS = {"in_office": "全体代表", "due": "应到代表", "present": "实到代表"}
 ROLE_LABELS = {"chief": "总监票人", "scrutineer": "监票人", "teller": "计票人"}
 GRADE_LABELS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # The evaluation's grade base (E2): its name on the certificate and its unit.
 GRADE_BASE_LABELS = {
-    "returned": ("收回表决票", "张"),
+    "returned": ("收回测评票", "张"),
     "valid": ("有效票", "张"),
     "present": ("实到代表", "名"),
     "in_office": ("全体代表", "名"),
@@ -218,7 +220,8 @@ def _result(vote):
 
 def _void_reason(vote, result) -> str:
     reason = result.void_reason or vote.void_reason
-    return VOID_REASONS.get(reason, reason)
+    labels = EVALUATION_VOID_REASONS if _is_evaluation(vote) else VOID_REASONS
+    return labels.get(reason, reason)
 
 
 # ---------------------------------------------------------------------------------------------

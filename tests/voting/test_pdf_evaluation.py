@@ -62,7 +62,7 @@ def test_evaluation_certificate(world):
     flat = squash(text)
     assert "满意度测评计票结果报告单" in flat
     assert squash(evaluation.title) in flat
-    for label in ("应到代表", "实到代表", "请假", "发出表决票", "收回表决票", "其中电子票"):
+    for label in ("应到代表", "实到代表", "请假", "发出测评票", "收回测评票", "其中电子票"):
         assert label in flat
     for label in ("其中纸质票", "有效票", "无效票", "测评有效"):
         assert label in flat
@@ -76,7 +76,7 @@ def test_evaluation_certificate(world):
     # overall: 6 满意 and 9 满意+基本满意 over 2 × 7
     assert "总体满意率42.86%，总体满意+基本满意率64.29%" in flat
     # the grade base and the half rule
-    assert "等次基数为收回表决票（7张）" in flat
+    assert "等次基数为收回测评票（7张）" in flat
     assert "恰好半数的计入" in flat
     assert "投票箱摘要（SHA-256）" in flat and evaluation.box_digest in flat
     assert "由全部测评票" in flat
@@ -169,9 +169,9 @@ def test_void_evaluation_prints_no_grades(world):
     evaluation.refresh_from_db()
 
     flat = squash(pdf.pdf_text(pdf.render_certificate(vote=evaluation)))
-    assert "测评无效" in flat and "收回表决票多于发出表决票" in flat
+    assert "测评无效" in flat and "收回测评票多于发出测评票" in flat
     assert "测评有效" not in flat
 
     flat = squash(pdf.pdf_text(pdf.render_notice(vote=evaluation)))
-    assert "因收回表决票多于发出表决票，本次测评无效，将另行组织测评。" in flat
+    assert "因收回测评票多于发出测评票，本次测评无效，将另行组织测评。" in flat
     assert "测评结果如下" not in flat and "整改" not in flat
