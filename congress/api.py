@@ -125,6 +125,9 @@ class AttendanceViewSet(
 
     serializer_class = AttendanceSerializer
     http_method_names = ["get", "patch", "head", "options"]
+    action_permissions = {
+        "partial_update": lambda user, row: user_can_manage_session(user, row.session)
+    }
 
     def get_queryset(self):
         qs = Attendance.objects.filter(
@@ -138,8 +141,6 @@ class AttendanceViewSet(
     @extend_schema(request=AttendanceUpdateSerializer, responses=AttendanceSerializer)
     def partial_update(self, request, *args, **kwargs):
         attendance = self.get_object()
-        if not user_can_manage_session(request.user, attendance.session):
-            raise PermissionDenied
         data = AttendanceUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

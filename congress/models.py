@@ -11,8 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from livelihood.text import CleanTextMixin
 
-class County(models.Model):
+
+class County(CleanTextMixin, models.Model):
+    line_text_fields = ("name",)
+
     name = models.CharField(_("name"), max_length=64)
     code = models.CharField(_("code"), max_length=12, unique=True)
 
@@ -25,7 +29,9 @@ class County(models.Model):
         return self.name
 
 
-class Township(models.Model):
+class Township(CleanTextMixin, models.Model):
+    line_text_fields = ("name",)
+
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("county")
     )
@@ -47,9 +53,11 @@ class Township(models.Model):
         return reverse("congress:township_detail", args=[self.pk])
 
 
-class Village(models.Model):
+class Village(CleanTextMixin, models.Model):
     """A village or residential community (村/社区). Coordinates and adjacency let the
     supervision recommender judge whether a deputy lives or works near a project."""
+
+    line_text_fields = ("name",)
 
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("township")
@@ -91,12 +99,14 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
-class Deputy(models.Model):
+class Deputy(CleanTextMixin, models.Model):
     """A people's congress deputy (人大代表) on a township's roster.
 
     A deputy may hold a township seat, a county seat, or both. The phone number is private:
     only staff of the deputy's township see it.
     """
+
+    line_text_fields = ("name",)
 
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("township")

@@ -60,3 +60,45 @@ class DatabaseUnavailableMiddleware:
             )
         response["Retry-After"] = "2"
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character anywhere a client can put text (path, query string, cookies, headers)
+    is refused with 400 before any view runs.
+
+    PostgreSQL cannot store or compare NUL in text, so `/s/%00/` or `?q=%00` used to reach a
+    query and fail with a 500. Form and serializer fields refuse NUL in bodies themselves
+    (Django's and DRF's CharField carry ProhibitNullCharactersValidator); this covers the rest
+    in one place instead of in every view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request):
+            from django.http import HttpResponseBadRequest, JsonResponse
+            from django.utils.html import escape
+            from django.utils.translation import gettext as _
+
+            message = escape(_("The request holds a NUL character, which is not allowed."))
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(
+                f'<!doctype html><meta charset="utf-8"><title>400</title><p>{message}</p>',
+            )
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path_info or "\x00" in request.path:
+        return True
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return True
+    for key, value in request.COOKIES.items():
+        if "\x00" in key or "\x00" in value:
+            return True
+    for key, value in request.META.items():
+        if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+            return True
+    return False

@@ -27,7 +27,7 @@ from .models import (
     ShortlistRound,
     Suggestion,
 )
-from .permissions import user_can_manage_plan
+from .permissions import user_can_manage_plan, user_can_triage_suggestions
 
 
 def _drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -328,6 +328,10 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
     """Suggestions of the townships where the caller is staff; merge and reject them."""
 
     serializer_class = SuggestionSerializer
+    action_permissions = {
+        "merge": lambda user, s: user_can_triage_suggestions(user, s.township),
+        "reject": lambda user, s: user_can_triage_suggestions(user, s.township),
+    }
 
     def get_queryset(self):
         qs = selectors.suggestions_for_staff(self.request.user)
@@ -422,6 +426,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     """Shortlisting rounds with their decisions; staff record a decision with ``decide``."""
 
     serializer_class = RoundSerializer
+    action_permissions = {"decide": lambda user, rnd: user_can_manage_plan(user, rnd.plan)}
 
     def get_queryset(self):
         qs = ShortlistRound.objects.filter(
@@ -436,8 +441,6 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         rnd = self.get_object()
-        if not user_can_manage_plan(request.user, rnd.plan):
-            raise PermissionDenied
         data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         project = Project.objects.filter(
@@ -462,6 +465,7 @@ class CandidateListViewSet(viewsets.ReadOnlyModelViewSet):
     """Candidate lists with each candidate's ballot details; staff lock one with ``lock``."""
 
     serializer_class = CandidateListSerializer
+    action_permissions = {"lock": lambda user, cl: user_can_manage_plan(user, cl.plan)}
 
     def get_queryset(self):
         return (
@@ -475,8 +479,6 @@ class CandidateListViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
         candidate_list = self.get_object()
-        if not user_can_manage_plan(request.user, candidate_list.plan):
-            raise PermissionDenied
         try:
             candidate_list = services.candidate_list_lock(
                 actor=request.user, candidate_list=candidate_list

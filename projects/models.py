@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Township, Village
+from livelihood.text import CleanTextMixin
 
 
 class ProjectStatus(models.TextChoices):
@@ -27,9 +28,12 @@ class ProjectStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Project(models.Model):
+class Project(CleanTextMixin, models.Model):
     """A project in the township's standing reserve (项目储备库). Projects stay across years;
     a candidate that is not elected returns to the reserve."""
+
+    line_text_fields = ("title",)
+    multiline_text_fields = ("content", "expected_benefit", "necessity")
 
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="projects", verbose_name=_("township")
@@ -199,8 +203,10 @@ class SuggestionStatus(models.TextChoices):
     REJECTED = "rejected", _("Not adopted")
 
 
-class LiaisonStation(models.Model):
+class LiaisonStation(CleanTextMixin, models.Model):
     """A deputies' liaison station (代表联络站); residents reach it by its QR code."""
+
+    line_text_fields = ("name",)
 
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="stations", verbose_name=_("township")
@@ -273,10 +279,13 @@ class IntakeLink(models.Model):
         return reverse("projects:intake", args=[self.token])
 
 
-class Suggestion(models.Model):
+class Suggestion(CleanTextMixin, models.Model):
     """One matter per suggestion (一事一提, C2). The proposer's name and phone are private:
     only staff of the township see them; the public lookup by receipt code never shows them.
     No client address is ever stored."""
+
+    line_text_fields = ("title", "proposer_name")
+    multiline_text_fields = ("content", "necessity", "reply")
 
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("township")
@@ -455,9 +464,11 @@ class PlanProject(models.Model):
         return f"{self.plan_id}: {self.project_id}"
 
 
-class ShortlistRound(models.Model):
+class ShortlistRound(CleanTextMixin, models.Model):
     """One shortlisting round of a plan (e.g. 政府审查, 合法性审查, 主席团会议, 党政联席会议),
     copied from the township's rule set when the plan is created."""
+
+    line_text_fields = ("name",)
 
     plan = models.ForeignKey(
         AnnualPlan, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("annual plan")

@@ -7,21 +7,13 @@ submit (the honeypot and size limits still apply).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
-from django.conf import settings
 from django.core.cache import cache
 
-from livelihood.clientip import client_ip
+from livelihood.clientip import client_key
 
 logger = logging.getLogger(__name__)
-
-
-def client_key(request) -> str:
-    address = client_ip(request) or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
-    return digest[:32]
 
 
 def hit(request, *, scope: str, limit: int, window: int) -> bool:

@@ -15,6 +15,7 @@ from congress.permissions import get_scope
 
 from . import selectors, services
 from .models import GroupMember, LedgerItem, ProgressReport, SupervisionGroup
+from .permissions import user_can_answer_item, user_can_follow_item
 
 
 def _drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -117,6 +118,13 @@ class LedgerItemViewSet(viewsets.ReadOnlyModelViewSet):
     """The hand-over ledger; POST actions move an item along 交办 → 答复 → 复查 → 销号."""
 
     serializer_class = LedgerItemSerializer
+    # Checked when the item is fetched, before the body is read (livelihood/api_access.py).
+    action_permissions = {
+        "hand_over": user_can_follow_item,
+        "answer": user_can_answer_item,
+        "close": user_can_follow_item,
+        "reopen": user_can_follow_item,
+    }
 
     def get_queryset(self):
         return selectors.items_visible_to(self.request.user).order_by("pk")

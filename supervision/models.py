@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Deputy, Township
+from livelihood.text import CleanTextMixin
 from projects.models import AnnualPlan, Project, Suggestion
 
 from . import domain
@@ -119,8 +120,10 @@ class GroupMember(models.Model):
         return f"{self.deputy} · {self.group_id}"
 
 
-class ImplementationPlan(models.Model):
+class ImplementationPlan(CleanTextMixin, models.Model):
     """The implementation plan of an elected project (U4)."""
+
+    multiline_text_fields = ("targets",)
 
     project = models.OneToOneField(
         Project,
@@ -202,8 +205,10 @@ class WorkStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-class ProgressReport(models.Model):
+class ProgressReport(CleanTextMixin, models.Model):
     """The government liaison's progress report for one period (U5)."""
+
+    multiline_text_fields = ("narrative",)
 
     project = models.ForeignKey(
         Project,
@@ -255,8 +260,10 @@ class ProgressReport(models.Model):
         return f"{self.project} · {self.period}"
 
 
-class Inspection(models.Model):
+class Inspection(CleanTextMixin, models.Model):
     """An inspection (视察) by the supervision group."""
+
+    multiline_text_fields = ("notes",)
 
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("project")
@@ -347,8 +354,11 @@ class ItemStatus(models.TextChoices):
     CLOSED = domain.CLOSED, _("Closed (销号)")
 
 
-class LedgerItem(models.Model):
+class LedgerItem(CleanTextMixin, models.Model):
     """One problem in the hand-over ledger (U6), or a rectification (整改, E4)."""
+
+    line_text_fields = ("title",)
+    multiline_text_fields = ("detail", "answer")
 
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="ledger_items", verbose_name=_("project")

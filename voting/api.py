@@ -4,13 +4,14 @@ from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import domain, selectors, services
+from . import domain, selectors, services, throttle
 from .models import Vote, VoteCandidate, VoteStatus
 from .permissions import user_can_view_results
-from .views import REFUSALS
+from .views import REFUSALS, THROTTLED
 
 
 class VoteCandidateSerializer(serializers.ModelSerializer):
@@ -106,9 +107,16 @@ class CastViewSet(viewsets.GenericViewSet):
                 "{reason: typo|unknown|malformed|too_many, detail}.",
             ),
             409: RefusalSerializer,
+            429: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Too many codes that belong to no vote from this client; "
+                "Retry-After says when to try again.",
+            ),
         },
     )
     def create(self, request):
+        if throttle.blocked(request):
+            raise Throttled(wait=throttle.WINDOW, detail=str(THROTTLED))
         data = CastSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         choices = data.validated_data["choices"]
@@ -119,6 +127,7 @@ class CastViewSet(viewsets.GenericViewSet):
                 choices=choices,
             )
         except services.BallotRefused as exc:
+            throttle.note_refusal(request, exc.reason)
             code = (
                 status.HTTP_409_CONFLICT
                 if exc.reason in ("already_cast", "not_open")

@@ -23,6 +23,7 @@ from congress.models import (
     TieRule,
     VoteMode,
 )
+from livelihood.text import CleanTextMixin
 
 
 class VoteStatus(models.TextChoices):
@@ -40,9 +41,11 @@ class VoteKind(models.TextChoices):
     EVALUATION = "evaluation", _("Satisfaction evaluation (满意度测评)")
 
 
-class Vote(models.Model):
+class Vote(CleanTextMixin, models.Model):
     """A secret ballot at a session: the project vote, set up from a locked candidate list, or
     the satisfaction evaluation of a past plan's projects. The rules are copied on at setup."""
+
+    line_text_fields = ("title",)
 
     kind = models.CharField(
         _("kind"), max_length=10, choices=VoteKind.choices, default=VoteKind.PROJECTS
@@ -150,8 +153,11 @@ class Vote(models.Model):
         return list(self.evaluation_rules.get("sub_items", [])) if self.is_evaluation else []
 
 
-class VoteCandidate(models.Model):
+class VoteCandidate(CleanTextMixin, models.Model):
     """A candidate as printed on this vote's ballot (V4), copied from the candidate list."""
+
+    line_text_fields = ("title",)
+    multiline_text_fields = ("content",)
 
     vote = models.ForeignKey(
         Vote, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("vote")
@@ -194,9 +200,11 @@ class OfficerRole(models.TextChoices):
     TELLER = "teller", _("Teller")
 
 
-class VoteOfficer(models.Model):
+class VoteOfficer(CleanTextMixin, models.Model):
     """总监票人, 监票人 and 计票人 named for a vote (S3). Tellers entering paper ballots and
     scrutineers certifying need a user account; the name is what prints on the certificate."""
+
+    line_text_fields = ("name",)
 
     vote = models.ForeignKey(
         Vote, on_delete=models.CASCADE, related_name="officers", verbose_name=_("vote")
