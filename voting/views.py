@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from congress.selectors import session_quorum, sessions_visible_to
 from congress.views import _session_or_404
 
-from . import domain, selectors, services
+from . import domain, selectors, services, throttle
 from .forms import (
     CodeEntryForm,
     CodesForm,
@@ -581,6 +581,10 @@ REFUSALS = {
     "malformed": _("The ballot could not be read. Mark every candidate and try again."),
     "too_many": _("Too many 赞成 marks: remove some before continuing."),
 }
+THROTTLED = _(
+    "Too many codes that belong to no vote were sent from this network. Wait a minute, then "
+    "type your code again; a correct code works as soon as the wait is over."
+)
 
 
 def _ballot_candidates(vote, choices: str = ""):
@@ -654,11 +658,14 @@ def _ballot_context(vote, code, choices="", error=""):
 @sensitive_post_parameters("code")
 def ballot(request):
     """Step 1: the code (typed, or filled in from the QR link's #fragment by script)."""
+    if request.method == "POST" and throttle.blocked(request):
+        return _throttled(request)
     form = CodeEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             vote = services.code_find_vote(typed=form.cleaned_data["code"])
         except services.BallotRefused as exc:
+            throttle.note_refusal(request, exc.reason)
             form.add_error("code", REFUSALS[exc.reason])
         else:
             vote = selectors.vote_with_details(vote.pk)
@@ -668,6 +675,18 @@ def ballot(request):
     return render(
         request, "voting/ballot_code.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _throttled(request):
+    """Too many unknown codes from this client (voting/throttle.py): wait, then try again."""
+    response = render(
+        request,
+        "voting/ballot_code.html",
+        {"form": CodeEntryForm(), "refusal": THROTTLED},
+        status=429,
+    )
+    response["Retry-After"] = str(throttle.WINDOW)
+    return response
 
 
 def _vote_for_post(request):
@@ -686,12 +705,15 @@ def _vote_for_post(request):
 @require_POST
 def ballot_review(request):
     """Step 2: show the choices back before casting; refuse too many approvals (B1)."""
+    if throttle.blocked(request):
+        return _throttled(request)
     vote = _vote_for_post(request)
     code = request.POST.get("code", "")
     choices = _choices_from_post(request.POST, vote)
     try:
         services.code_check(vote_id=vote.pk, typed=code)
     except services.BallotRefused as exc:
+        throttle.note_refusal(request, exc.reason)
         return render(
             request,
             "voting/ballot_code.html",
@@ -731,6 +753,8 @@ def ballot_cast(request):
     """Step 3: cast. The ballot is committed before the page says it was received. The
     service checks everything (code, state, marks, approval limit) in one short transaction;
     the full vote is loaded only when a refused ballot must be shown again."""
+    if throttle.blocked(request):
+        return _throttled(request)
     try:
         vote_id = int(request.POST.get("vote", ""))
     except ValueError:
@@ -741,6 +765,7 @@ def ballot_cast(request):
             vote_id=vote_id, typed_code=request.POST.get("code", ""), choices=choices
         )
     except services.BallotRefused as exc:
+        throttle.note_refusal(request, exc.reason)
         vote = selectors.vote_with_details(vote_id)
         if vote is None:
             raise Http404 from None
