@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from congress.models import County, Township
 from congress.permissions import get_scope
+from livelihood.downloads import protected_file
 
 from . import domain, export, selectors, services
 from .forms import ReportRequestForm
@@ -181,14 +182,15 @@ def report_download(request, pk):
     report = _report_or_404(request.user, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     filename = domain.report_filename(
         body=report.body_name, year=report.year, quarter=report.quarter, kind=report.kind
     )
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    return protected_file(
+        report.file.name,
+        content_type="application/pdf",
+        filename=filename,
+        as_attachment=True,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

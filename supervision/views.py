@@ -6,15 +6,15 @@ from csp.decorators import csp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from congress.views import township_view
+from livelihood.downloads import protected_file
 from projects.selectors import plans_visible_to
 
 from . import domain, forms, selectors, services
@@ -537,11 +537,7 @@ def photo(request, pk):
     owner = photo.inspection or photo.report
     if selectors.project_for_user(request.user, owner.project_id) is None:
         raise Http404
-    try:
-        fh = default_storage.open(photo.file.name, "rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(fh, content_type="image/jpeg")
+    response = protected_file(photo.file.name, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -40,3 +40,8 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.Ema
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="livelihood@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Checked downloads (report PDFs, photos) are streamed by nginx from its `internal` /media/
+# location once the view has checked scope (livelihood/downloads.py, deploy/nginx.conf).
+# Empty: the view streams the file itself (serve.py sets that: no nginx under `make run`).
+LIVELIHOOD_ACCEL_REDIRECT = env("LIVELIHOOD_ACCEL_REDIRECT", default="/media/")

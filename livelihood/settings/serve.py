@@ -59,3 +59,6 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 # names only, and a browser fetches a map only with its developer tools open.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+
+# No nginx in front to follow X-Accel-Redirect: checked views stream files themselves.
+LIVELIHOOD_ACCEL_REDIRECT = env("LIVELIHOOD_ACCEL_REDIRECT", default="")

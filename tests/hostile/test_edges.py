@@ -286,3 +286,24 @@ def test_no_code_reaches_any_log(open_vote, caplog):
     )
     logged = caplog.text.upper().replace("-", "")
     assert codes[2].upper().replace("-", "") not in logged
+
+
+# -- files only through checked views -------------------------------------------------------
+
+
+def test_with_nginx_in_front_a_checked_download_hands_over_to_an_internal_location(
+    world, settings, tmp_path
+):
+    """Production: the view checks scope, then nginx streams the file from its internal
+    location; without the right the view refuses before naming any file."""
+    from tests.permissions.reports import _objects as report_objects
+
+    settings.LIVELIHOOD_ACCEL_REDIRECT = "/media/"
+    report = report_objects(world).report
+    url = reverse("reports:report_download", args=[report.pk])
+    ok = world.client("staff").get(url)
+    assert ok.status_code == 200
+    assert ok["X-Accel-Redirect"] == "/media/" + report.file.name
+    assert ok.content == b""
+    assert world.client("staff_other").get(url).status_code in (403, 404)
+    assert "X-Accel-Redirect" not in world.client("anonymous").get(url)
