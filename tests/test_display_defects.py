@@ -331,3 +331,111 @@ def test_a_void_evaluation_gives_its_reason_in_测评票():
     result = SimpleNamespace(void_reason="more_returned")
     assert pdf._void_reason(evaluation, result) == "收回测评票多于发出测评票"
     assert pdf._void_reason(vote, result) == "收回表决票多于发出表决票"
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. The ballot pages' words
+
+
+def _open_vote(world):
+    from tests.voting.conftest import check_in, make_candidate_list
+    from voting import services
+
+    check_in(world, 10, total=10)
+    staff = world.users["staff"]
+    clist = make_candidate_list(world.township)
+    vote = services.vote_create(actor=staff, session=world.session, candidate_list=clist)
+    codes = services.vote_generate_codes(actor=staff, vote=vote, spares=0)
+    services.vote_record_issued(actor=staff, vote=vote, slips_issued=10, paper_issued=0)
+    services.vote_open(actor=staff, vote=vote)
+    return vote, codes
+
+
+def _marks(vote) -> str:
+    """One 赞成 and 反对 for the rest: within every approval limit."""
+    return "Y" + "N" * (vote.candidates.count() - 1)
+
+
+def _english():
+    from django.test import Client
+
+    client = Client()
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_after_casting_the_page_does_not_speak_of_handing_back_a_tablet(world):
+    """Deputies vote on their own phones too: 「您可以交还平板电脑」 was wrong for them."""
+    vote, codes = _open_vote(world)
+    client = _english()
+    done = client.post(
+        reverse("voting:ballot_cast"),
+        {"vote": vote.pk, "code": codes[0], "choices": _marks(vote)},
+    )
+    assert done.status_code == 200
+    text = _visible_text(done.content.decode())
+    assert "Your ballot has been received." in text
+    assert "your vote is complete" in text
+    assert "tablet" not in text
+
+
+def test_a_used_code_tells_the_deputy_to_tell_a_scrutineer(world):
+    """At the cast step and at the code step, a code already used gets the advice."""
+    from django.test import Client
+
+    vote, codes = _open_vote(world)
+    choices = _marks(vote)
+    client = _english()
+    client.post(
+        reverse("voting:ballot_cast"), {"vote": vote.pk, "code": codes[0], "choices": choices}
+    )
+    again = client.post(
+        reverse("voting:ballot_cast"), {"vote": vote.pk, "code": codes[0], "choices": choices}
+    )
+    assert again.status_code == 409
+    text = _visible_text(again.content.decode())
+    assert "Already cast" in text
+    assert "If you did not cast it yourself, tell a scrutineer at once." in text
+    # The code step, in Chinese (voting.views.REFUSALS is translated once, at import, in the
+    # site's language, so this step only matches its refusal in Chinese).
+    with translation.override("zh-hans"):
+        already = translation.gettext("A ballot has already been cast with this code.")
+        advice = translation.gettext("If you did not cast it yourself, tell a scrutineer at once.")
+    step_one = Client().post(reverse("voting:ballot"), {"code": codes[0]})
+    text = _visible_text(step_one.content.decode())
+    assert already in text and advice in text
+    # another refusal gets no such advice
+    unknown = Client().post(reverse("voting:ballot"), {"code": "ABCDE-FGH12-3456"})
+    assert advice not in _visible_text(unknown.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("ABCDE-FGH12", "you typed 10. Check that none is missing."),
+        ("ABCDE FGH12 3456", "you typed 14. Check that none is missing."),
+        ("ABCDE-FGH12-34567-8", "you typed 16. Check for extra ones."),
+    ],
+)
+def test_a_code_of_the_wrong_length_gets_a_length_hint_not_a_checksum_message(world, typed, hint):
+    client = _english()
+    page = client.post(reverse("voting:ballot"), {"code": typed})
+    assert page.status_code == 400
+    text = _visible_text(page.content.decode())
+    assert f"A ballot code has 15 letters and digits; {hint}" in text
+    assert "check symbol" not in text
+
+
+def test_a_full_length_code_with_a_typo_still_gets_the_check_symbol_message(world):
+    from django.test import Client
+
+    from voting import domain
+
+    code = domain.new_code()
+    wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
+    page = Client().post(reverse("voting:ballot"), {"code": domain.format_code(wrong)})
+    with translation.override("zh-hans"):
+        typo = translation.gettext(
+            "This code is not right: check it letter by letter (the last symbol is a check symbol)."
+        )
+    assert typo in _visible_text(page.content.decode())

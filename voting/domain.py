@@ -247,6 +247,12 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
 
 
+def code_symbols_typed(typed: str) -> int:
+    """How many code symbols a typed code holds (separators and spaces do not count): a code
+    of the wrong length gets a hint about its length, not about its check symbol."""
+    return sum(1 for ch in typed or "" if ch.isascii() and ch.isalnum())
+
+
 def normalize_code(typed: str) -> str | None:
     """Uppercase, drop separators, fix look-alike letters; None if the check symbol fails."""
     code = "".join(ch for ch in typed.upper() if ch.isalnum()).translate(_TYPO)

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from congress.models import Role
 
+from . import domain
 from .models import OfficerRole
 
 
@@ -80,6 +81,32 @@ class CodeEntryForm(forms.Form):
             }
         ),
     )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        typed = domain.code_symbols_typed(code)
+        if typed == 0:
+            raise forms.ValidationError(
+                _("A ballot code has %(length)s letters and digits; type all of them."),
+                params={"length": domain.CODE_LENGTH},
+            )
+        if typed < domain.CODE_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "A ballot code has %(length)s letters and digits; you typed %(count)s. "
+                    "Check that none is missing."
+                ),
+                params={"length": domain.CODE_LENGTH, "count": typed},
+            )
+        if typed > domain.CODE_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "A ballot code has %(length)s letters and digits; you typed %(count)s. "
+                    "Check for extra ones."
+                ),
+                params={"length": domain.CODE_LENGTH, "count": typed},
+            )
+        return code
 
 
 class PaperKeysForm(forms.Form):
