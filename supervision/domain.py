@@ -83,6 +83,9 @@ MATCH_NONE = 0
 IN_VILLAGE = "in"
 ADJACENT = "adjacent"
 FAR = "far"
+# Nearness cannot be judged: either the project names no village (every deputy alike, whose
+# own villages are known), or the deputy has no home or work village on the roster.
+UNPLACED = "unplaced"
 UNKNOWN = "unknown"
 
 
@@ -140,10 +143,13 @@ def match_level(deputy: DeputyIn, skills: frozenset[str]) -> tuple[int, tuple[st
 def proximity(
     deputy: DeputyIn, project: ProjectIn, neighbours: Mapping[int, frozenset[int]]
 ) -> str:
-    """Whether the deputy lives or works in (or next to) one of the project's villages."""
+    """Whether the deputy lives or works in (or next to) one of the project's villages;
+    UNPLACED when the project names no village, UNKNOWN when the deputy has none."""
     places = {v for v in (deputy.home_village, deputy.work_village) if v is not None}
-    if not project.villages or not places:
+    if not places:
         return UNKNOWN
+    if not project.villages:
+        return UNPLACED
     if places & project.villages:
         return IN_VILLAGE
     for place in places:
@@ -185,7 +191,7 @@ MATCH_VALUE = {MATCH_STRONG: 30, MATCH_BUDGET: 0, MATCH_NONE: 0}
 # accounts ("to the last cent"); beyond the first, more of the same adds only the seat value.
 COVER_TRADE_VALUE = 40
 COVER_BUDGET_VALUE = 25
-PROXIMITY_VALUE = {IN_VILLAGE: 20, ADJACENT: 10, FAR: 0, UNKNOWN: 0}
+PROXIMITY_VALUE = {IN_VILLAGE: 20, ADJACENT: 10, FAR: 0, UNPLACED: 0, UNKNOWN: 0}
 LEADER_PARTY_VALUE = 25
 LEADER_MATCH_VALUE = 5
 EXTRA_GROUP_COST = 45  # the 2nd group; the 3rd costs twice as much, and so on

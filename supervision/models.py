@@ -29,7 +29,8 @@ class Proximity(models.TextChoices):
     IN_VILLAGE = domain.IN_VILLAGE, _("Lives or works in a project village")
     ADJACENT = domain.ADJACENT, _("Lives or works next to a project village")
     FAR = domain.FAR, _("Not near the project")
-    UNKNOWN = domain.UNKNOWN, _("Location unknown")
+    UNPLACED = domain.UNPLACED, _("The project names no village, so nearness is not known")
+    UNKNOWN = domain.UNKNOWN, _("No home or work village on the roster")
 
 
 class Duty(models.TextChoices):

@@ -439,3 +439,29 @@ def test_a_full_length_code_with_a_typo_still_gets_the_check_symbol_message(worl
             "This code is not right: check it letter by letter (the last symbol is a check symbol)."
         )
     assert typo in _visible_text(page.content.decode())
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. The recommender's reasons
+
+
+def test_a_deputy_with_known_villages_is_not_called_location_unknown():
+    """「住址未知 (白鹭村／云山村)」: the deputy's villages were known; the project named none."""
+    from supervision import domain
+    from supervision.models import GroupMember
+
+    placed = domain.DeputyIn(id=1, home_village=10, work_village=11)
+    unplaced_deputy = domain.DeputyIn(id=2)
+    project_without = domain.ProjectIn(id=1, villages=frozenset())
+    project_with = domain.ProjectIn(id=2, villages=frozenset({10}))
+    assert domain.proximity(placed, project_without, {}) == domain.UNPLACED
+    assert domain.proximity(unplaced_deputy, project_with, {}) == domain.UNKNOWN
+    assert domain.proximity(unplaced_deputy, project_without, {}) == domain.UNKNOWN
+    assert domain.proximity(placed, project_with, {}) == domain.IN_VILLAGE
+    assert domain.seat_value(domain.MATCH_NONE, domain.UNPLACED) == domain.seat_value(
+        domain.MATCH_NONE, domain.UNKNOWN
+    )
+    with translation.override("en"):
+        said = GroupMember(proximity=domain.UNPLACED).get_proximity_display()
+        assert said == "The project names no village, so nearness is not known"
+        assert "unknown" not in said.lower()
