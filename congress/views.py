@@ -432,12 +432,22 @@ def attendance_set(request, pk, deputy_id):
 
 
 def home(request):
-    """A home page per role listing what needs the user's attention."""
+    """A home page per role listing what needs the user's attention; for residents, the
+    front door to the published projects, their progress, the receipt lookup and how to
+    suggest. The work list and the front door are composed above the stages
+    (``livelihood.worklist``, ``livelihood.frontdoor``), imported here on use so congress
+    does not depend on later stages at import time."""
     if not request.user.is_authenticated:
-        return render(request, "home_public.html", {})
+        from livelihood.frontdoor import front_door
+
+        return render(request, "home_public.html", front_door())
     from django.core.cache import cache
 
+    from livelihood.worklist import worklist_for
+
     context = selectors.home_attention(request.user)
+    context["worklist"] = worklist_for(request.user)
+    context["worklist_empty"] = not any(s.tasks for s in context["worklist"])
     scope = get_scope(request.user)
     if scope.is_staff_anywhere or scope.is_superuser:
         try:

@@ -447,6 +447,7 @@ def results(request, vote):
     context = _results_context(vote)
     context["can_certify"] = user_can_certify(request.user, vote)
     context["can_manage"] = user_can_manage_vote(request.user, vote)
+    context["crumb_to_votes"] = not context["can_manage"]
     return render(request, "voting/results.html", context)
 
 
@@ -468,6 +469,17 @@ def public_results(request, pk):
 
 # ---------------------------------------------------------------------------------------------
 # Paper ballots
+
+
+def _paper_stage(vote) -> str:
+    """Where paper entry stands, for the page to say so: "before" (the vote is being prepared
+    or is open: entry starts once it is closed), "entering", or "done" (added to the count,
+    or the vote is counted)."""
+    if vote.status in (VoteStatus.DRAFT, VoteStatus.OPEN):
+        return "before"
+    if vote.status == VoteStatus.CLOSED and not vote.paper_counted:
+        return "entering"
+    return "done"
 
 
 @vote_view(user_can_enter_paper)
@@ -503,6 +515,8 @@ def paper_entry(request, vote, slot):
             "next_sequence": next_sequence,
             "township": vote.session.term.township,
             "can_edit": vote.status == VoteStatus.CLOSED and not vote.paper_counted,
+            "paper_stage": _paper_stage(vote),
+            "crumb_to_votes": not user_can_manage_vote(request.user, vote),
         },
         status=400 if form.errors else 200,
     )
@@ -564,6 +578,8 @@ def paper_check(request, vote):
             "candidates": list(vote.candidates.all()),
             "township": vote.session.term.township,
             "can_edit": vote.status == VoteStatus.CLOSED and not vote.paper_counted,
+            "paper_stage": _paper_stage(vote),
+            "crumb_to_votes": not user_can_manage_vote(request.user, vote),
         },
     )
 
@@ -798,12 +814,24 @@ def session_votes(request, session_pk):
         raise Http404
     votes = selectors.votes_visible_to(request.user).filter(session=session)
     probe = Vote(session=session)
+    # Each vote links to what this person may open: the console (staff), paper entry
+    # (tellers), the check of paper entries (scrutineers), the results once counted.
+    user = request.user
+    rows = [
+        {
+            "vote": v,
+            "can_enter_paper": user_can_enter_paper(user, v),
+            "can_scrutinize": user_can_scrutinize(user, v),
+            "can_view_results": _counted(v) and user_can_view_results(user, v),
+        }
+        for v in votes.prefetch_related("officers")
+    ]
     return render(
         request,
         "voting/session_votes.html",
         {
             "session": session,
-            "votes": votes,
+            "rows": rows,
             "township": session.term.township,
             "can_manage": user_can_manage_vote(request.user, probe),
         },

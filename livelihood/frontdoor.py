@@ -1,0 +1,85 @@
+"""The residents' front door: what the anonymous home page leads to.
+
+Above the stage apps, like ``livelihood.worklist``: it reads the published results (voting,
+through reports' one definition of an elected project) and the liaison stations (projects),
+so congress, which owns the home view, imports no later stage. Two queries; no personal
+data (only townships, years, counts, and station names and addresses, which are posted
+publicly anyway)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+
+@dataclass
+class PublishedTownship:
+    """A township whose latest published project vote residents can follow."""
+
+    pk: int
+    name: str
+    county: str
+    year: int
+    projects: int
+
+
+@dataclass
+class StationsOfTownship:
+    township: str
+    county: str
+    stations: list = field(default_factory=list)
+
+
+def published_townships() -> list[PublishedTownship]:
+    """Each township's latest year with published elected projects, and how many (one
+    query)."""
+    from reports.selectors import ELECTED
+    from voting.models import CandidateResult
+
+    latest: dict[int, PublishedTownship] = {}
+    rows = (
+        CandidateResult.objects.filter(ELECTED)
+        .values(
+            "vote_result__vote__candidate_list__plan__township_id",
+            "vote_result__vote__candidate_list__plan__township__name",
+            "vote_result__vote__candidate_list__plan__township__county__name",
+            "vote_result__vote__candidate_list__plan__year",
+        )
+        .annotate(n=Count("candidate__project", distinct=True))
+    )
+    prefix = "vote_result__vote__candidate_list__plan__"
+    for row in rows:
+        pk, year = row[prefix + "township_id"], row[prefix + "year"]
+        if pk not in latest or latest[pk].year < year:
+            latest[pk] = PublishedTownship(
+                pk=pk,
+                name=row[prefix + "township__name"],
+                county=row[prefix + "township__county__name"],
+                year=year,
+                projects=row["n"],
+            )
+    return sorted(latest.values(), key=lambda t: (t.county, t.name))
+
+
+def liaison_stations() -> list[StationsOfTownship]:
+    """Liaison stations (代表联络站) whose QR code takes suggestions, per township (one
+    query)."""
+    from projects.models import LiaisonStation
+
+    out: dict[int, StationsOfTownship] = {}
+    for station in (
+        LiaisonStation.objects.filter(intake_link__is_active=True)
+        .select_related("township__county", "village")
+        .order_by("township__county__name", "township__name", "name")
+    ):
+        group = out.setdefault(
+            station.township_id,
+            StationsOfTownship(township=station.township.name, county=station.township.county.name),
+        )
+        group.stations.append(station)
+    return list(out.values())
+
+
+def front_door() -> dict:
+    return {"published": published_townships(), "station_groups": liaison_stations()}
