@@ -465,3 +465,26 @@ def test_a_deputy_with_known_villages_is_not_called_location_unknown():
         said = GroupMember(proximity=domain.UNPLACED).get_proximity_display()
         assert said == "The project names no village, so nearness is not known"
         assert "unknown" not in said.lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. The results are listed by rank
+
+
+def test_results_are_listed_by_rank_with_ties_sharing_one(world):
+    """名次 read 1, 3, 1, 4 down the table (ballot order); now 1, 1, 3, 4."""
+    from tests.voting.conftest import TITLES
+    from tests.voting.test_services import _voted
+
+    ballots = ["YYYN"] * 5 + ["YNYY"] * 3 + ["NYNY", "NNNY"]  # 8, 6, 8, 5 votes for
+    vote, _result = _voted(world, ballots)
+    page = world.client("staff").get(reverse("voting:results", args=[vote.pk]))
+    body = page.content.decode()
+    table = body[body.index('data-testid="results-table"') :]
+    cells = re.findall(r"<tr>\s*(?:.*?)<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]+)<", table, re.S)
+    assert [(rank, title.strip()) for rank, title in cells] == [
+        ("1", TITLES[0]),
+        ("1", TITLES[2]),
+        ("3", TITLES[1]),
+        ("4", TITLES[3]),
+    ]

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import PHONE, login, shot
 from tests.test_display_defects import (
     BUDGET,
     DEADLINE,
@@ -85,3 +85,63 @@ def test_edit_forms_show_stored_dates_and_save_them_unchanged(page, live_server,
     _save(page)
     rules.refresh_from_db()
     assert {f: getattr(rules, f) for f in rules_before} == rules_before
+
+
+# ---------------------------------------------------------------------------------------------
+# The results table on a phone (390 px)
+
+# Four candidates, ten deputies, three slots: 8, 6, 8 and 5 votes for, in ballot order.
+RESULT_BALLOTS = ["YYYN"] * 5 + ["YNYY"] * 3 + ["NYNY", "NNNY"]
+
+
+@pytest.mark.parametrize("viewport", [PHONE])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_results_on_a_phone_are_ranked_and_readable(page, live_server, world, language):
+    """名次 read 1, 3, 1, 4 (ballot order); 结果 was off-screen and headers wrapped one
+    character per line at 390 px."""
+    from tests.voting.conftest import TITLES
+    from tests.voting.test_services import _voted
+
+    vote, result = _voted(world, RESULT_BALLOTS)
+    assert [cr.yes for cr in result.candidates.all()] == [8, 6, 8, 5]
+    _set_language(page, live_server, language)
+    login(page, "staff_a")
+    page.goto(f"/votes/{vote.pk}/results/")
+    region = page.get_by_test_id("results-table")
+    rows = region.locator("tbody tr")
+    ranks = [rows.nth(i).locator("td").nth(0).inner_text() for i in range(4)]
+    titles = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(4)]
+    assert ranks == ["1", "1", "3", "4"]
+    assert [t.splitlines()[0] for t in titles] == [TITLES[0], TITLES[2], TITLES[1], TITLES[3]]
+
+    # Every row's outcome is on screen without scrolling.
+    for i in range(4):
+        badge = rows.nth(i).locator(".badge").filter(visible=True)
+        expect(badge).to_have_count(1)
+        box = badge.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    # Headers stay on one line.
+    heights = page.eval_on_selector_all(
+        "[data-testid=results-table] thead th",
+        "ths => ths.filter(th => th.offsetParent).map(th => th.getBoundingClientRect().height)",
+    )
+    assert max(heights) < 1.8 * min(heights), heights
+    # The table scrolls inside its own region, which a keyboard can reach and scroll.
+    expect(region).to_have_attribute("tabindex", "0")
+    expect(region).to_have_attribute("role", "region")
+    assert region.get_attribute("aria-label")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= PHONE["width"]
+    if region.evaluate("el => el.scrollWidth > el.clientWidth"):
+        region.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=results-table]').scrollLeft > 0"
+        )
+    region.evaluate("el => { el.scrollLeft = 0; el.blur(); }")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=results-table]').scrollLeft === 0"
+    )
+    assert "{#" not in page.locator("main").inner_text()
+    shot(page, f"results-phone-{language}")

@@ -136,8 +136,11 @@ def test_whole_vote_electronic_and_paper(page, browser, live_server, browser_err
     ballots = [b for b in electronic + paper if b.count("Y") <= 3]
     expected_yes = [sum(b[i] == "Y" for b in ballots) for i in range(4)]
     page.goto(f"/votes/{vote.pk}/results/")
-    rows = page.locator("table tbody tr")
-    shown = [int(rows.nth(i).locator("td").nth(2).inner_text()) for i in range(4)]
+    # The rows are in rank order: find each candidate's row by its title.
+    shown = [
+        int(page.locator("table tbody tr", has_text=c.title).locator("td").nth(2).inner_text())
+        for c in Vote.objects.get(pk=vote.pk).candidates.order_by("position")
+    ]
     assert shown == expected_yes
     vote = Vote.objects.get(pk=vote.pk)
     assert vote.status == "certified" and vote.result.returned == 6
