@@ -145,3 +145,23 @@ def test_results_on_a_phone_are_ranked_and_readable(page, live_server, world, la
     )
     assert "{#" not in page.locator("main").inner_text()
     shot(page, f"results-phone-{language}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The API documentation page
+
+
+def test_api_docs_page_shows_the_operations_under_the_csp(page, world):
+    """The page was blank: the Content-Security-Policy blocked Swagger UI's inline script and
+    style. Any CSP violation is a console error, which fails this test (tests/e2e/conftest)."""
+    login(page, "staff_a")
+    page.goto("/api/v1/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Livelihood API")
+    expect(
+        page.locator(".opblock-summary-path", has_text="/api/v1/townships/").first
+    ).to_be_visible()
+    assert page.locator(".opblock").count() > 10
+    # Opening an operation renders its parameters and responses, still without a violation.
+    page.locator(".opblock-summary-path", has_text="/api/v1/townships/").first.click()
+    expect(page.locator(".opblock.is-open .responses-wrapper").first).to_be_visible()
+    shot(page, "api-docs")
