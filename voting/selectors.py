@@ -322,7 +322,23 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                     count=done,
                 )
         if is_scrutineer:
-            if paper_pending and not (a or b):
+            if vote.status == VoteStatus.OPEN:
+                add(
+                    SCRUTINEER,
+                    "scrutiny_wait",
+                    _("Voting is open: checking paper ballots and certifying come after it closes"),
+                    paper_check,
+                    waiting=True,
+                )
+            elif vote.status == VoteStatus.CLOSED and not paper_pending:
+                add(
+                    SCRUTINEER,
+                    "scrutiny_wait",
+                    _("Waiting for the presidium staff to count the votes"),
+                    reverse("voting:session_votes", args=[vote.session_id]),
+                    waiting=True,
+                )
+            elif paper_pending and not (a or b):
                 add(
                     SCRUTINEER,
                     "paper_check",

@@ -514,3 +514,21 @@ def test_front_door_queries_do_not_grow_with_townships_and_stations(world):
             s = LiaisonStation.objects.create(township=township, name=f"联络站{k}")
             IntakeLink.objects.create(token=f"T{i}{k}", township=township, station=s)
     assert _count(client) == few
+
+
+def test_scrutineer_sees_the_vote_coming_while_it_is_open(vote_world):
+    world, scrutineer = vote_world, vote_world.users["scrutineer"]
+    staff, vote = world.users["staff"], world.vote
+    assert kinds(scrutineer) == []
+    voting_services.vote_generate_codes(actor=staff, vote=vote, spares=0)
+    voting_services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=0)
+    voting_services.vote_open(actor=staff, vote=vote)
+    wait = task(scrutineer, "scrutiny_wait")
+    assert wait.waiting and wait.url == reverse("voting:paper_check", args=[vote.pk])
+    assert (
+        'data-stage="before"' in assert_opens(world.client("scrutineer"), wait.url).content.decode()
+    )
+    voting_services.vote_close(actor=staff, vote=vote)  # no paper: the staff count next
+    wait = task(scrutineer, "scrutiny_wait")
+    assert wait.url == reverse("voting:session_votes", args=[world.session.pk])
+    assert_opens(world.client("scrutineer"), wait.url)
