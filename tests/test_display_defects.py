@@ -488,3 +488,55 @@ def test_results_are_listed_by_rank_with_ties_sharing_one(world):
         ("3", TITLES[1]),
         ("4", TITLES[3]),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# 11. The QR summary sheet
+
+
+CARDS_PER_PAGE = 12  # three columns, four rows, on every A4 page (the heading included)
+
+
+@pytest.mark.parametrize("stations", [7, 30])
+def test_qr_sheet_has_three_columns_from_page_one(world, stations, tmp_path):
+    """Page 1 held only the heading and each page two columns of cards: 10 pages where 3–4
+    would do."""
+    import math
+    import shutil
+    import subprocess
+
+    from projects import selectors, services
+    from projects.models import IntakeLink, LiaisonStation
+    from tests.factories import DeputyFactory
+    from voting.pdf import pdf_text
+
+    in_office = world.township.deputies.filter(in_office=True).count()
+    DeputyFactory.create_batch(max(0, stations - in_office - 2), township=world.township)
+    LiaisonStation.objects.create(
+        township=world.township, name="东河村联络站", village=world.village
+    )
+    LiaisonStation.objects.create(township=world.township, name="镇人大代表之家")
+    services.intake_links_ensure(actor=world.users["staff"], township=world.township)
+    n = IntakeLink.objects.filter(township=world.township, is_active=True).count()
+    assert n >= stations
+    response = world.client("staff").get(reverse("projects:intake_sheet", args=[world.township.pk]))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if shutil.which("pdftoppm"):  # for a person to look at: test-artifacts/
+        from django.conf import settings
+
+        out = settings.BASE_DIR / "test-artifacts" / "pdf"
+        out.mkdir(parents=True, exist_ok=True)
+        pdf = tmp_path / "sheet.pdf"
+        pdf.write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", str(pdf), str(out / f"qr-sheet-{stations}")],
+            check=True,
+        )
+    text = pdf_text(data)
+    pages = text.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) == math.ceil(n / CARDS_PER_PAGE), (n, len(pages))
+    first = selectors.intake_links(world.township).filter(is_active=True).first()
+    assert "民生实事项目征集二维码" in pages[0]
+    assert first.token in re.sub(r"\s+", "", pages[0]), "page 1 holds cards under the heading"
