@@ -13,6 +13,8 @@ from django.utils.translation import pgettext_lazy
 
 from livelihood.text import CleanTextMixin
 
+from .collation import stroke_sort_key
+
 
 class County(CleanTextMixin, models.Model):
     line_text_fields = ("name",)
@@ -149,11 +151,13 @@ class Deputy(CleanTextMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # 姓氏笔画 order: the ICU sort key of ``name`` (congress/collation.py), kept by save().
+    name_sort_key = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         verbose_name = _("deputy")
         verbose_name_plural = _("deputies")
-        ordering = ["township_id", "name", "id"]
+        ordering = ["township_id", "name_sort_key", "id"]
         constraints = [
             # The roster import updates a deputy with the same name and phone instead of
             # adding a second one; this backs that rule in the database.
@@ -165,10 +169,22 @@ class Deputy(CleanTextMixin, models.Model):
                 name="deputy_holds_a_seat",
             ),
         ]
-        indexes = [models.Index(fields=["township", "in_office"])]
+        indexes = [
+            models.Index(fields=["township", "in_office"]),
+            models.Index(fields=["township", "name_sort_key"], name="deputy_stroke_order"),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Every write of a name goes through save() (the services, the roster import, the
+        # admin), so the stroke-order key cannot fall behind the name.
+        self.name_sort_key = stroke_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_sort_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("congress:deputy_detail", args=[self.pk])

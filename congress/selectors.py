@@ -63,7 +63,7 @@ def deputy_list(user, *, township: Township, search: str = "", in_office: bool |
         )
     if in_office is not None:
         qs = qs.filter(in_office=in_office)
-    return qs.order_by("-in_office", "name", "id")
+    return qs.order_by("-in_office", "name_sort_key", "id")  # 姓氏笔画
 
 
 def sessions_visible_to(user) -> QuerySet[Session]:
@@ -126,7 +126,7 @@ def session_attendance(session: Session) -> QuerySet[Attendance]:
     return (
         Attendance.objects.filter(session=session)
         .select_related("deputy", "deputy__home_village")
-        .order_by("deputy__name", "deputy_id")
+        .order_by("deputy__name_sort_key", "deputy_id")  # 姓氏笔画
     )
 
 

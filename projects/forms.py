@@ -116,7 +116,7 @@ class StaffSuggestionForm(PublicSuggestionForm):
         if is_staff:
             self.fields["deputy"].queryset = Deputy.objects.filter(
                 township=township, in_office=True
-            ).order_by("name")
+            ).order_by("name_sort_key")
             self.fields["station"].queryset = LiaisonStation.objects.filter(township=township)
         else:
             del self.fields["deputy"]
@@ -160,7 +160,9 @@ class TriageFilterForm(forms.Form):
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = Village.objects.filter(township=township)
-        self.fields["deputy"].queryset = Deputy.objects.filter(township=township).order_by("name")
+        self.fields["deputy"].queryset = Deputy.objects.filter(township=township).order_by(
+            "name_sort_key"
+        )
         for name in ("status", "village", "channel", "deputy"):
             self.fields[name].widget.attrs["class"] = "form-select"
 

@@ -55,7 +55,7 @@ class MemberAddForm(forms.Form):
         self.fields["deputy"].queryset = (
             Deputy.objects.filter(township=township, in_office=True)
             .exclude(pk__in=list(exclude))
-            .order_by("name")
+            .order_by("name_sort_key")
         )
 
 
@@ -166,7 +166,7 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = Deputy.objects.filter(
             supervision_seats__group=group
-        ).order_by("name")
+        ).order_by("name_sort_key")
         self.fields["date"].initial = timezone.localdate()
 
     def problem_lines(self) -> list[str]:

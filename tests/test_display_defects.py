@@ -540,3 +540,78 @@ def test_qr_sheet_has_three_columns_from_page_one(world, stations, tmp_path):
     first = selectors.intake_links(world.township).filter(is_active=True).first()
     assert "民生实事项目征集二维码" in pages[0]
     assert first.token in re.sub(r"\s+", "", pages[0]), "page 1 holds cards under the heading"
+
+
+# ---------------------------------------------------------------------------------------------
+# 12. Deputies in 姓氏笔画 order
+
+
+STROKE_ORDER = ["丁一", "马明", "王二", "王建国", "刘洋", "张三", "李秀英", "赵红梅"]
+
+
+def test_deputies_are_listed_by_surname_strokes_not_code_points(world):
+    """Code point order put 丁 (U+4E01) first but 马 (U+9A6C) last; 姓氏笔画 counts strokes:
+    丁 2, 马 3, 王 4, 刘 6, 张 7, 李 7, 赵 9."""
+    from congress import services
+    from congress.collation import uses_icu
+    from congress.models import Deputy
+
+    if not uses_icu():
+        pytest.fail("PyICU is not installed (pyproject: pyicu)")
+    staff = world.users["staff"]
+    Deputy.objects.filter(township=world.township).exclude(
+        pk__in=[world.deputy.pk, world.member_deputy.pk]
+    ).delete()  # the factory's 代表N names would sort among these
+    for name in ["张三", "马明", "丁一", "刘洋", "王二"]:
+        services.deputy_create(
+            actor=staff,
+            township=world.township,
+            name=name,
+            phone=f"1390000{len(name)}{ord(name[0]) % 1000:03d}",
+            gender="M",
+            is_township_deputy=True,
+        )
+    services.deputy_create(
+        actor=staff,
+        township=world.township,
+        name="李秀英",
+        phone="13900009999",
+        gender="F",
+        is_township_deputy=True,
+    )
+    assert sorted(STROKE_ORDER) != STROKE_ORDER  # code point order differs
+    names = list(Deputy.objects.filter(township=world.township).values_list("name", flat=True))
+    assert names == STROKE_ORDER
+    # The roster page lists them so.
+    page = world.client("staff").get(reverse("congress:deputy_list", args=[world.township.pk]))
+    text = _visible_text(page.content.decode())
+    positions = [text.index(name) for name in STROKE_ORDER]
+    assert positions == sorted(positions)
+    # A renamed deputy moves to its new place.
+    renamed = Deputy.objects.get(township=world.township, name="丁一")
+    services.deputy_update(actor=staff, deputy=renamed, name="赵一")
+    names = list(Deputy.objects.filter(township=world.township).values_list("name", flat=True))
+    assert names == [*STROKE_ORDER[1:-1], "赵一", "赵红梅"]
+
+
+def test_a_roster_import_stores_the_stroke_order_key(world):
+    """Imported deputies take their stroke-order place; a save that names only ``name`` in
+    update_fields still refreshes the key."""
+    from congress.collation import stroke_sort_key
+    from congress.models import Deputy
+    from tests.congress.test_roster import upload, xlsx
+
+    rows = [
+        ["赵六", "女", "13900000009", "乡镇", "东河村", "", "教师", "", "教育", "否", "是"],
+        ["丁七", "男", "13900000010", "乡镇", "", "", "", "", "", "否", ""],
+    ]
+    assert upload(world.client("staff"), world.township, xlsx(rows)).status_code == 302
+    names = list(Deputy.objects.filter(township=world.township).values_list("name", flat=True))
+    assert names.index("丁七") < names.index("王建国") < names.index("赵六")
+    deputy = Deputy.objects.get(pk=world.deputy.pk)
+    assert bytes(deputy.name_sort_key) == stroke_sort_key("王建国")
+    Deputy.objects.filter(pk=deputy.pk).update(name_sort_key=b"")
+    deputy.name = "马建国"
+    deputy.save(update_fields=["name"])
+    deputy.refresh_from_db()
+    assert bytes(deputy.name_sort_key) == stroke_sort_key("马建国")
