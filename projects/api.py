@@ -7,12 +7,10 @@ Public (no account): ``POST public-suggestions/`` (through a QR link's token) an
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -28,13 +26,6 @@ from .models import (
     Suggestion,
 )
 from .permissions import user_can_manage_plan, user_can_triage_suggestions
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
-
 
 # ---------------------------------------------------------------------------------------------
 # Serializers
@@ -254,10 +245,7 @@ class PublicSuggestionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         link = selectors.intake_link_by_token(fields.pop("intake"))
         if link is None:
             raise ValidationError({"intake": ["Unknown QR code."]})
-        try:
-            suggestion = services.suggestion_submit_public(link=link, **fields)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        suggestion = services.suggestion_submit_public(link=link, **fields)
         return Response(
             {"receipt_code": suggestion.receipt_display, "status": suggestion.status},
             status=status.HTTP_201_CREATED,
@@ -358,18 +346,13 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
             ).first()
             if project is None:
                 raise ValidationError({"project": ["Unknown project."]})
-        try:
-            project = services.suggestions_merge(
-                actor=request.user,
-                township=suggestion.township,
-                suggestion_ids=[suggestion.pk, *data.validated_data.get("also", [])],
-                project=project,
-                reply=data.validated_data.get("reply", ""),
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
+        project = services.suggestions_merge(
+            actor=request.user,
+            township=suggestion.township,
+            suggestion_ids=[suggestion.pk, *data.validated_data.get("also", [])],
+            project=project,
+            reply=data.validated_data.get("reply", ""),
+        )
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(request=RejectSerializer, responses=SuggestionSerializer)
@@ -378,18 +361,13 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         suggestion = self.get_object()
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.suggestions_reject(
-                actor=request.user,
-                township=suggestion.township,
-                suggestion_ids=[suggestion.pk],
-                reason=data.validated_data.get("reason", ""),
-                reply=data.validated_data.get("reply", ""),
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
+        services.suggestions_reject(
+            actor=request.user,
+            township=suggestion.township,
+            suggestion_ids=[suggestion.pk],
+            reason=data.validated_data.get("reason", ""),
+            reply=data.validated_data.get("reply", ""),
+        )
         suggestion.refresh_from_db()
         return Response(SuggestionSerializer(suggestion).data)
 
@@ -448,16 +426,13 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         ).first()
         if project is None:
             raise ValidationError({"project": ["Unknown project."]})
-        try:
-            row = services.round_record_decision(
-                actor=request.user,
-                round=rnd,
-                project=project,
-                decision=data.validated_data["decision"],
-                reason=data.validated_data["reason"],
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        row = services.round_record_decision(
+            actor=request.user,
+            round=rnd,
+            project=project,
+            decision=data.validated_data["decision"],
+            reason=data.validated_data["reason"],
+        )
         return Response(DecisionSerializer(row).data)
 
 
@@ -479,10 +454,7 @@ class CandidateListViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
         candidate_list = self.get_object()
-        try:
-            candidate_list = services.candidate_list_lock(
-                actor=request.user, candidate_list=candidate_list
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        candidate_list = services.candidate_list_lock(
+            actor=request.user, candidate_list=candidate_list
+        )
         return Response(CandidateListSerializer(self.get_queryset().get(pk=candidate_list.pk)).data)

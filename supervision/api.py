@@ -3,12 +3,9 @@ the pages."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from congress.permissions import get_scope
@@ -16,12 +13,6 @@ from congress.permissions import get_scope
 from . import selectors, services
 from .models import GroupMember, LedgerItem, ProgressReport, SupervisionGroup
 from .permissions import user_can_answer_item, user_can_follow_item
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
 
 
 class GroupMemberSerializer(serializers.ModelSerializer):
@@ -133,12 +124,7 @@ class LedgerItemViewSet(viewsets.ReadOnlyModelViewSet):
         item = self.get_object()
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            item = service(actor=request.user, item=item, **data.validated_data)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        item = service(actor=request.user, item=item, **data.validated_data)
         return Response(LedgerItemSerializer(item).data)
 
     @extend_schema(request=LedgerHandOverInput, responses=LedgerItemSerializer)

@@ -197,6 +197,7 @@ REST_FRAMEWORK = {
         "livelihood.api_access.ActionPermission",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "livelihood.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "livelihood.api_access.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
