@@ -24,7 +24,6 @@ from .forms import (
 )
 from .models import AttendanceStatus, RoleAssignment, RuleSet, Session
 from .permissions import (
-    get_scope,
     user_can_manage_session,
     user_can_manage_township,
     user_can_view_audit,
@@ -429,30 +428,3 @@ def attendance_set(request, pk, deputy_id):
         response["HX-Trigger"] = "headcount-changed"
         return response
     return redirect(session)
-
-
-def home(request):
-    """A home page per role listing what needs the user's attention; for residents, the
-    front door to the published projects, their progress, the receipt lookup and how to
-    suggest. The work list and the front door are composed above the stages
-    (``livelihood.worklist``, ``livelihood.frontdoor``), imported here on use so congress
-    does not depend on later stages at import time."""
-    if not request.user.is_authenticated:
-        from livelihood.frontdoor import front_door
-
-        return render(request, "home_public.html", front_door())
-    from django.core.cache import cache
-
-    from livelihood.worklist import worklist_for
-
-    context = selectors.home_attention(request.user)
-    context["worklist"] = worklist_for(request.user)
-    context["worklist_empty"] = not any(s.tasks for s in context["worklist"])
-    scope = get_scope(request.user)
-    if scope.is_staff_anywhere or scope.is_superuser:
-        try:
-            context["worker_heartbeat"] = cache.get("worker-heartbeat")
-        except Exception:  # Redis down: the page still works
-            context["worker_heartbeat"] = None
-        context["worker_checked"] = True
-    return render(request, "home.html", context)

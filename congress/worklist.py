@@ -1,7 +1,7 @@
 """The vocabulary of a person's work list (待办事项): one plain item per thing to do.
 
 Every stage app answers ``selectors.tasks_for(user, today=...)`` with a list of these, and
-``livelihood.worklist`` (above the stages) composes them into the home page's sections. The
+``cycle.worklist`` (above the stages) composes them into the home page's sections. The
 class lives here, in the lowest layer, so every stage can build items without importing a
 later stage or the composer."""
 

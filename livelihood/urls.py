@@ -3,12 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from congress import views as congress_views
+from cycle import views as cycle_views
 
 from . import views
 
 urlpatterns = [
-    path("", congress_views.home, name="home"),
+    path("", cycle_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

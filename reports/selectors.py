@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from congress.models import County, Township
 from congress.permissions import get_scope
 from projects.models import AnnualPlan, Candidate, Project, Suggestion
-from voting.models import CandidateResult, VoteStatus
+from voting.models import ELECTED_RESULT, CandidateResult, VoteStatus
 
 from . import domain
 from .models import Report, ReportKind
@@ -108,11 +108,7 @@ def satisfaction_for(project) -> dict | None:
 # Figures per annual plan (one township, one year), in one query
 
 
-ELECTED = Q(
-    elected=True,
-    vote_result__vote__status=VoteStatus.PUBLISHED,
-    vote_result__vote__candidate_list__isnull=False,
-)
+ELECTED = ELECTED_RESULT  # voting/models.py: elected by a published project vote
 
 
 def _count(qs) -> Coalesce:

@@ -412,3 +412,12 @@ class EvaluationResult(models.Model):
 
     def __str__(self):
         return f"{self.candidate}: {self.grade}"
+
+
+# A project elected by a published project vote (not a run-off's losers, not an evaluation):
+# the one definition the dashboards, reports and the residents' front door count.
+ELECTED_RESULT = Q(
+    elected=True,
+    vote_result__vote__status=VoteStatus.PUBLISHED,
+    vote_result__vote__candidate_list__isnull=False,
+)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "voting",
     "supervision",
     "reports",
+    "cycle",
 ]
 
 MIDDLEWARE = [

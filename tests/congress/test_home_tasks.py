@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from congress import worklist as w
 from congress.models import Role
-from livelihood.worklist import tasks_for, worklist_for
+from cycle.worklist import tasks_for, worklist_for
 from projects import services as project_services
 from supervision import services as supervision_services
 from supervision.models import LedgerItem

@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from congress import worklist as w
 from congress.models import Role
 from congress.permissions import get_scope
+from projects import selectors as projects
+from supervision import selectors as supervision
+from voting import selectors as voting
 
 TITLES = {
     w.STAFF: _("As presidium staff"),
@@ -54,9 +57,6 @@ def _held_sections(user) -> set[str]:
 
 def tasks_for(user, *, today: datetime.date | None = None) -> list[w.Task]:
     """Every stage's tasks for the user, unsorted."""
-    from projects import selectors as projects
-    from supervision import selectors as supervision
-    from voting import selectors as voting
 
     today = today or timezone.localdate()
     return [

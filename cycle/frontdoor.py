@@ -1,6 +1,6 @@
 """The residents' front door: what the anonymous home page leads to.
 
-Above the stage apps, like ``livelihood.worklist``: it reads the published results (voting,
+Above the stage apps, like ``cycle.worklist``: it reads the published results (voting,
 through reports' one definition of an elected project) and the liaison stations (projects),
 so congress, which owns the home view, imports no later stage. Two queries; no personal
 data (only townships, years, counts, and station names and addresses, which are posted
@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+
+from projects.models import LiaisonStation
+from voting.models import ELECTED_RESULT as ELECTED
+from voting.models import CandidateResult
 
 
 @dataclass
@@ -34,8 +38,6 @@ class StationsOfTownship:
 def published_townships() -> list[PublishedTownship]:
     """Each township's latest year with published elected projects, and how many (one
     query)."""
-    from reports.selectors import ELECTED
-    from voting.models import CandidateResult
 
     latest: dict[int, PublishedTownship] = {}
     rows = (
@@ -65,7 +67,6 @@ def published_townships() -> list[PublishedTownship]:
 def liaison_stations() -> list[StationsOfTownship]:
     """Liaison stations (代表联络站) whose QR code takes suggestions, per township (one
     query)."""
-    from projects.models import LiaisonStation
 
     out: dict[int, StationsOfTownship] = {}
     for station in (
