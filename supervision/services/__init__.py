@@ -1,0 +1,65 @@
+"""Writes for stage 4. One function per use case, keyword-only; each runs in one transaction,
+checks permission, validates, and writes its audit row (and ledger step).
+
+One module per action group (see the app's README, "Code layout"); every public name is
+re-exported here, so callers keep writing ``from supervision import services``."""
+
+from ..messages import recommender_message
+from ._base import SUPERVISED, ruleset_for
+from .groups import (
+    group_confirm,
+    group_leader_set,
+    group_member_add,
+    group_member_duty_set,
+    group_member_remove,
+    groups_propose,
+    plan_projects,
+    recommender_inputs,
+)
+from .inspections import inspection_record
+from .ledger import (
+    item_answer,
+    item_close,
+    item_create,
+    item_escalate,
+    item_hand_over,
+    item_reopen,
+    project_priority_set,
+    rectification_create,
+    set_status,
+)
+from .notifications import notifications_mark_read
+from .plans import PLAN_FIELDS, implementation_plan_ensure, implementation_plan_update
+from .reminders import reminders_send
+from .reports import REPORT_FIELDS, progress_report_submit
+
+__all__ = [
+    "PLAN_FIELDS",
+    "REPORT_FIELDS",
+    "SUPERVISED",
+    "group_confirm",
+    "group_leader_set",
+    "group_member_add",
+    "group_member_duty_set",
+    "group_member_remove",
+    "groups_propose",
+    "implementation_plan_ensure",
+    "implementation_plan_update",
+    "inspection_record",
+    "item_answer",
+    "item_close",
+    "item_create",
+    "item_escalate",
+    "item_hand_over",
+    "item_reopen",
+    "notifications_mark_read",
+    "plan_projects",
+    "progress_report_submit",
+    "project_priority_set",
+    "recommender_inputs",
+    "recommender_message",
+    "rectification_create",
+    "reminders_send",
+    "ruleset_for",
+    "set_status",
+]

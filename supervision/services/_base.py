@@ -1,0 +1,34 @@
+"""What the action modules of stage 4 share: the supervised statuses, the permission check,
+today's date, the township's rule set and the project status step."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from congress.models import RuleSet
+from projects.models import Project, ProjectStatus
+
+SUPERVISED = (ProjectStatus.ELECTED, ProjectStatus.IMPLEMENTING, ProjectStatus.COMPLETED)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def ruleset_for(township) -> RuleSet:
+    return RuleSet.objects.get_or_create(township=township)[0]
+
+
+def _set_project_status(project: Project, target: str, *, actor, note: str) -> None:
+    # projects owns the status machine and its history; we go through its one helper.
+    from projects.services import _set_status
+
+    _set_status(project, target, actor=actor, note=note)

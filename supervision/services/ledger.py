@@ -1,0 +1,322 @@
+"""The hand-over ledger (U6): items recorded, handed over (交办), answered, closed (销号),
+reopened and escalated (督办); rectifications and priorities after the satisfaction evaluation."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from congress.services import audit_record
+from livelihood.i18n import in_site_language
+from projects.models import Project
+
+from .. import domain
+from ..models import (
+    ImplementationPlan,
+    Inspection,
+    ItemKind,
+    ItemSource,
+    ItemStatus,
+    LedgerEvent,
+    LedgerItem,
+    SupervisionPriority,
+)
+from ..permissions import (
+    user_can_answer_item,
+    user_can_follow_item,
+    user_can_inspect,
+    user_can_manage_supervision,
+)
+from ._base import SUPERVISED, _require, _today
+from .notifications import _notify_group, _notify_staff, _notify_township_government
+
+
+def _event(item: LedgerItem, *, actor, action: str, before: str, note: str = "") -> None:
+    LedgerEvent.objects.create(
+        item=item,
+        by=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        from_status=before,
+        to_status=item.status,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action=f"ledger.{action}",
+        obj=item,
+        township=item.township,
+        before={"status": before},
+        after={"status": item.status, "note": note[:200]},
+    )
+
+
+def _item_create(
+    *,
+    actor,
+    project: Project,
+    title: str,
+    source: str,
+    detail: str = "",
+    kind: str = ItemKind.PROBLEM,
+    inspection: Inspection | None = None,
+    suggestion=None,
+    department: str = "",
+    deadline: datetime.date | None = None,
+    report_required: bool = False,
+) -> LedgerItem:
+    item = LedgerItem(
+        project=project,
+        township=project.township,
+        kind=kind,
+        source=source,
+        inspection=inspection,
+        suggestion=suggestion,
+        title=title,
+        detail=detail,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        report_required=report_required,
+    )
+    item.full_clean()
+    item.save()
+    _event(item, actor=actor, action="record", before="", note=title)
+    if department or deadline:
+        _hand_over(item, actor=actor, department=department, deadline=deadline, note="")
+    return item
+
+
+@transaction.atomic
+def item_create(
+    *,
+    actor,
+    project: Project,
+    title: str,
+    detail: str = "",
+    source: str = ItemSource.INSPECTION,
+    suggestion=None,
+    department: str = "",
+    deadline: datetime.date | None = None,
+) -> LedgerItem:
+    """A problem found by the group or raised by residents (a suggestion about an elected
+    project); handed over at once when a department and deadline are given."""
+    project = Project.objects.select_related("township").get(pk=project.pk)
+    _require(user_can_inspect(actor, project))
+    if project.status not in SUPERVISED:
+        raise ValidationError(_("Only an elected project is supervised."))
+    if suggestion is not None:
+        if suggestion.township_id != project.township_id:
+            raise ValidationError(_("Choose a suggestion of this township."))
+        source = ItemSource.RESIDENT
+    return _item_create(
+        actor=actor,
+        project=project,
+        title=title,
+        detail=detail,
+        source=source,
+        suggestion=suggestion,
+        department=department,
+        deadline=deadline,
+    )
+
+
+def _locked_item(item: LedgerItem) -> LedgerItem:
+    return (
+        LedgerItem.objects.select_for_update()
+        .select_related("project__township", "township")
+        .get(pk=item.pk)
+    )
+
+
+def set_status(item: LedgerItem, action: str) -> str:
+    """Move the item along the ledger's transitions; returns the status before."""
+    before = item.status
+    try:
+        item.status = domain.ledger_next(before, action)
+    except domain.TransitionError:
+        raise ValidationError(
+            _("A hand-over that is “%(status)s” cannot be changed this way.")
+            % {"status": ItemStatus(before).label}
+        ) from None
+    return before
+
+
+def _hand_over(item, *, actor, department: str, deadline, note: str) -> None:
+    department = (department or "").strip()
+    if not department:
+        raise ValidationError({"department": _("Name the department it is handed to.")})
+    if deadline is None:
+        raise ValidationError({"deadline": _("Set a deadline (限时办结).")})
+    if deadline < _today():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    before = set_status(item, "hand_over")
+    item.department = department
+    item.deadline = deadline
+    item.full_clean()
+    item.save()
+    _event(item, actor=actor, action="hand_over", before=before, note=note)
+    _notify_township_government(item, kind="item_handed_over")
+
+
+@transaction.atomic
+def item_hand_over(
+    *, actor, item: LedgerItem, department: str, deadline: datetime.date, note: str = ""
+) -> LedgerItem:
+    """交办: to a named department with a deadline (限时办结)."""
+    item = _locked_item(item)
+    _require(user_can_follow_item(actor, item))
+    _hand_over(item, actor=actor, department=department, deadline=deadline, note=note)
+    return item
+
+
+@transaction.atomic
+def item_answer(*, actor, item: LedgerItem, answer: str) -> LedgerItem:
+    """The department answers with what was done."""
+    item = _locked_item(item)
+    _require(user_can_answer_item(actor, item))
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Say what was done.")})
+    before = set_status(item, "answer")
+    item.answer = answer
+    item.full_clean()
+    item.save()
+    _event(item, actor=actor, action="answer", before=before, note=answer)
+    _notify_group(item, kind="item_answered")
+    return item
+
+
+@transaction.atomic
+def item_close(*, actor, item: LedgerItem, note: str = "") -> LedgerItem:
+    """销号: the group re-inspected and confirms the fix."""
+    item = _locked_item(item)
+    _require(user_can_follow_item(actor, item))
+    before = set_status(item, "close")
+    item.closed_at = timezone.now()
+    item.save()
+    _event(item, actor=actor, action="close", before=before, note=note)
+    return item
+
+
+@transaction.atomic
+def item_reopen(
+    *, actor, item: LedgerItem, reason: str, deadline: datetime.date | None = None
+) -> LedgerItem:
+    """Re-inspection found it not fixed: back to the department, with a reason (and perhaps a
+    new deadline)."""
+    item = _locked_item(item)
+    _require(user_can_follow_item(actor, item))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for reopening.")})
+    if deadline is not None:
+        if deadline < _today():
+            raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+        item.deadline = deadline
+    before = set_status(item, "reopen")
+    item.save()
+    _event(item, actor=actor, action="reopen", before=before, note=reason)
+    return item
+
+
+@transaction.atomic
+def item_escalate(
+    *, actor, item: LedgerItem, note: str = "", today: datetime.date | None = None
+) -> LedgerItem:
+    """督办: an overdue item goes to the presidium (staff are notified). Idempotent."""
+    item = _locked_item(item)
+    if actor is not None:
+        _require(user_can_follow_item(actor, item))
+    if item.escalated_at is not None:
+        return item
+    if not item.is_overdue(today or _today()):
+        raise ValidationError(_("Only an overdue hand-over is escalated."))
+    item.escalated_at = timezone.now()
+    item.save(update_fields=["escalated_at", "updated_at"])
+    LedgerEvent.objects.create(
+        item=item,
+        by=actor,
+        action="escalate",
+        from_status=item.status,
+        to_status=item.status,
+        note=note,
+    )
+    audit_record(actor=actor, action="ledger.escalate", obj=item, township=item.township)
+    _notify_staff(item, kind="item_escalated")
+    return item
+
+
+@transaction.atomic
+def rectification_create(
+    *,
+    actor,
+    project: Project,
+    title: str,
+    deadline: datetime.date,
+    report_required: bool,
+    source: str,
+) -> LedgerItem:
+    """整改 after a 基本满意 / 不满意 rating (E4): handed over at once to the project's
+    responsible department (or implementing body) with the deadline; ``report_required``: a
+    report is due at the next standing-committee meeting."""
+    project = Project.objects.select_for_update().select_related("township").get(pk=project.pk)
+    if actor is not None:
+        _require(user_can_manage_supervision(actor, project.township))
+    if source not in ItemSource.values:
+        source = ItemSource.EVALUATION
+    plan = ImplementationPlan.objects.filter(project=project).first()
+    department = (plan.responsible_department if plan else "") or project.implementing_body
+    if not department:
+        department = in_site_language(gettext_noop("Township government"))
+    item = LedgerItem(
+        project=project,
+        township=project.township,
+        kind=ItemKind.RECTIFICATION,
+        source=source,
+        title=title,
+        report_required=report_required,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    item.full_clean()
+    item.save()
+    _event(item, actor=actor, action="record", before="", note=title)
+    before = set_status(item, "hand_over")
+    item.department = department
+    item.deadline = deadline
+    item.full_clean()
+    item.save()
+    _event(item, actor=actor, action="hand_over", before=before)
+    return item
+
+
+@transaction.atomic
+def project_priority_set(*, actor, project: Project, year: int, reason: str) -> SupervisionPriority:
+    """Flag the project as a supervision priority for ``year``. Idempotent per year (the
+    reason is updated)."""
+    project = Project.objects.select_related("township").get(pk=project.pk)
+    if actor is not None:
+        _require(user_can_manage_supervision(actor, project.township))
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": _("Enter a valid year.")})
+    priority, created = SupervisionPriority.objects.update_or_create(
+        project=project,
+        year=year,
+        defaults={
+            "reason": reason,
+            "set_by": actor if actor is not None and actor.is_authenticated else None,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="project.priority_set",
+        obj=project,
+        township=project.township,
+        after={"year": year, "reason": reason},
+    )
+    return priority
