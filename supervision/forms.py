@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import Deputy
 from livelihood.widgets import DateInput, DecimalInput, NumberInput
 
+from . import photos
 from .models import (
     MILESTONE_ORDER,
     Duty,
@@ -21,7 +22,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several photos in one input; each is checked by decoding in the service."""
+    """Several photos in one input; their pixel budget is checked here from the headers, each is
+    checked by decoding in the service."""
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
@@ -37,7 +39,10 @@ class PhotosField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data]
         if len(files) > 6:
             raise forms.ValidationError(_("At most 6 photos."))
-        return [super(PhotosField, self).clean(f, initial) for f in files]
+        files = [super(PhotosField, self).clean(f, initial) for f in files]
+        # From the headers, before the service decodes any photo: decoding is what costs.
+        photos.check_pixel_budget(files)
+        return files
 
 
 KEEP_LOCATION = forms.BooleanField(
