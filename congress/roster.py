@@ -7,7 +7,7 @@ from livelihood.xlsx import XLSX_CONTENT_TYPE  # noqa: F401 - views import it fr
 
 from .domain import ROSTER_COLUMNS
 
-# The roster's file-level error is the shared one (codes: not_xlsx, empty, header, too_many).
+# The roster's file-level error is the shared one (its codes: livelihood.xlsx.XlsxFileError).
 RosterFileError = xlsx.XlsxFileError
 
 

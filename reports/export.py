@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from livelihood import xlsx
+
 from . import domain
 
 # (attribute of Figures, column heading)
@@ -47,12 +49,13 @@ def cell(figures, name):
 
 def _sheet(wb, title, header, rows, *, first=False):
     ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append([str(h) for h in header])
+    ws.title = xlsx.sheet_title(title)
+    # Project titles and names are typed by users: written as text, never as formulas.
+    xlsx.append_row(ws, [str(h) for h in header])
     for c in ws[1]:
         c.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        xlsx.append_row(ws, row)
     ws.freeze_panes = "A2"
     for column in ws.columns:
         width = max(len(str(c.value or "")) for c in column) + 4
