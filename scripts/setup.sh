@@ -11,6 +11,7 @@ APT_PACKAGES=(
   gettext                      # compiling translations
   poppler-utils                # pdftotext/pdftoppm: checking PDFs
   chromium chromium-driver     # browser tests (Playwright drives Debian's Chromium)
+  libicu-dev pkg-config g++    # building PyICU (姓氏笔画 sort keys)
 )
 
 missing=()
