@@ -1,0 +1,282 @@
+"""Suggestions: the public QR form, offline entry, and triage (merge, reject, reply)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress.models import Deputy, Township
+from congress.permissions import get_scope, user_can_manage_township
+from congress.services import audit_record, snapshot
+
+from .. import domain
+from ..models import (
+    IntakeLink,
+    LiaisonStation,
+    Project,
+    ProjectStatus,
+    Suggestion,
+    SuggestionChannel,
+    SuggestionStatus,
+)
+from ..permissions import user_can_enter_suggestions, user_can_triage_suggestions
+from ._base import _require, ruleset_for
+from .codes import new_receipt_code
+from .reserve import project_create
+
+SUGGESTION_FIELDS = (
+    "title",
+    "content",
+    "category",
+    "village",
+    "location",
+    "implementing_body",
+    "estimated_investment",
+    "funding_source",
+    "deadline",
+    "necessity",
+    "proposer_name",
+    "proposer_phone",
+)
+PUBLIC_AUDIT_FIELDS = ["title", "channel", "village", "deputy", "station"]
+
+
+def _suggestion_tokens(fields: dict) -> list[str]:
+    return domain.tokenize(f"{fields.get('title', '')} {fields.get('content', '')}")
+
+
+def _save_new_suggestion(suggestion: Suggestion) -> Suggestion:
+    if suggestion.village is not None and suggestion.village.township_id != suggestion.township_id:
+        raise ValidationError({"village": _("Choose a village of this township.")})
+    suggestion.tokens = domain.tokenize(f"{suggestion.title} {suggestion.content}")
+    suggestion.receipt_code = new_receipt_code()
+    suggestion.full_clean()
+    suggestion.save()
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_submit_public(*, link: IntakeLink, **fields) -> Suggestion:
+    """A resident's suggestion through a QR link; the link decides who receives it."""
+    if not link.is_active:
+        raise ValidationError(_("This QR code is no longer in use."))
+    unknown = set(fields) - set(SUGGESTION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown field."))
+    suggestion = Suggestion(
+        township_id=link.township_id,
+        channel=SuggestionChannel.DEPUTY_QR if link.deputy_id else SuggestionChannel.STATION,
+        deputy_id=link.deputy_id,
+        station_id=link.station_id,
+        **fields,
+    )
+    _save_new_suggestion(suggestion)
+    # The audit row names the matter and who received it, never the proposer.
+    audit_record(
+        actor=None,
+        action="suggestion.submit",
+        obj=suggestion,
+        township=suggestion.township,
+        after=snapshot(suggestion, PUBLIC_AUDIT_FIELDS),
+    )
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_create(
+    *,
+    actor,
+    township: Township,
+    channel: str,
+    deputy: Deputy | None = None,
+    station: LiaisonStation | None = None,
+    **fields,
+) -> Suggestion:
+    """A suggestion a deputy or staff member collected offline (village meeting, door to
+    door, reception day, letter, …). A deputy always enters it as the receiving deputy."""
+    _require(user_can_enter_suggestions(actor, township))
+    scope = get_scope(actor)
+    if not user_can_manage_township(actor, township):
+        deputy = Deputy.objects.get(pk=scope.deputy_id)
+    if deputy is not None and deputy.township_id != township.pk:
+        raise ValidationError({"deputy": _("Choose a deputy of this township.")})
+    if station is not None and station.township_id != township.pk:
+        raise ValidationError({"station": _("Choose a liaison station of this township.")})
+    unknown = set(fields) - set(SUGGESTION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown field."))
+    suggestion = Suggestion(
+        township=township,
+        channel=channel,
+        deputy=deputy,
+        station=station,
+        entered_by=actor,
+        **fields,
+    )
+    _save_new_suggestion(suggestion)
+    audit_record(
+        actor=actor,
+        action="suggestion.create",
+        obj=suggestion,
+        township=township,
+        after=snapshot(suggestion, PUBLIC_AUDIT_FIELDS),
+    )
+    return suggestion
+
+
+def _locked_suggestions(township: Township, ids: Iterable[int]) -> list[Suggestion]:
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        raise ValidationError(_("Choose at least one suggestion."))
+    rows = list(
+        Suggestion.objects.select_for_update().filter(township=township, pk__in=ids).order_by("pk")
+    )
+    if len(rows) != len(ids):
+        raise ValidationError(_("Some of the chosen suggestions do not exist in this township."))
+    return rows
+
+
+@transaction.atomic
+def suggestions_merge(
+    *,
+    actor,
+    township: Township,
+    suggestion_ids: Iterable[int],
+    project: Project | None = None,
+    reply: str = "",
+) -> Project:
+    """Merge suggestions into a reserve project (many suggestions → one project).
+
+    Without ``project`` a new reserve project is made from the first suggestion (its title,
+    content and villages), for staff to edit. Suggestions already merged are refused; a
+    rejected one may be reconsidered and merged.
+    """
+    _require(user_can_triage_suggestions(actor, township))
+    rows = _locked_suggestions(township, suggestion_ids)
+    merged = [s for s in rows if s.status == SuggestionStatus.MERGED]
+    if merged:
+        raise ValidationError(
+            _("Already merged into a project: %(titles)s")
+            % {"titles": "、".join(s.title for s in merged)}
+        )
+    if project is None:
+        first = rows[0]
+        fields = {
+            key: getattr(first, key)
+            for key in (
+                "title",
+                "content",
+                "category",
+                "location",
+                "estimated_investment",
+                "funding_source",
+                "implementing_body",
+                "deadline",
+                "necessity",
+            )
+        }
+        villages = sorted({s.village for s in rows if s.village_id}, key=lambda v: v.pk)
+        project = project_create(actor=actor, township=township, villages=villages, **fields)
+    else:
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.township_id != township.pk:
+            raise ValidationError(_("Choose a project of this township."))
+        if project.status == ProjectStatus.CANCELLED:
+            raise ValidationError(_("The project is cancelled."))
+        new_villages = [s.village for s in rows if s.village_id]
+        if new_villages:
+            project.villages.add(*new_villages)
+    now = timezone.now()
+    for suggestion in rows:
+        before = suggestion.status
+        suggestion.status = SuggestionStatus.MERGED
+        suggestion.project = project
+        suggestion.rejection_reason = ""
+        suggestion.reply = reply.strip()
+        suggestion.decided_at = now
+        suggestion.decided_by = actor
+        suggestion.full_clean()
+        suggestion.save()
+        audit_record(
+            actor=actor,
+            action="suggestion.merge",
+            obj=suggestion,
+            township=township,
+            before={"status": before},
+            after={"status": suggestion.status, "project": project.pk, "reply": suggestion.reply},
+        )
+    return project
+
+
+@transaction.atomic
+def suggestions_reject(
+    *,
+    actor,
+    township: Township,
+    suggestion_ids: Iterable[int],
+    reason: str,
+    reply: str = "",
+) -> list[Suggestion]:
+    """Reject suggestions with a reason from the township's exclusion list (C3) and an
+    optional free-text reply; both are shown to the proposer through the receipt code.
+    Without a listed reason, the free text is required."""
+    _require(user_can_triage_suggestions(actor, township))
+    reason = (reason or "").strip()
+    reply = (reply or "").strip()
+    allowed = ruleset_for(township).exclusion_reasons
+    if reason and reason not in allowed:
+        raise ValidationError({"reason": _("Choose a reason from the township's list.")})
+    if not reason and not reply:
+        raise ValidationError(
+            {"reply": _("Give the proposer a reason: choose one from the list or write one.")}
+        )
+    rows = _locked_suggestions(township, suggestion_ids)
+    merged = [s for s in rows if s.status == SuggestionStatus.MERGED]
+    if merged:
+        raise ValidationError(
+            _("Already merged into a project: %(titles)s")
+            % {"titles": "、".join(s.title for s in merged)}
+        )
+    now = timezone.now()
+    for suggestion in rows:
+        before = {"status": suggestion.status, "reason": suggestion.rejection_reason}
+        suggestion.status = SuggestionStatus.REJECTED
+        suggestion.rejection_reason = reason
+        suggestion.reply = reply
+        suggestion.decided_at = now
+        suggestion.decided_by = actor
+        suggestion.full_clean()
+        suggestion.save()
+        audit_record(
+            actor=actor,
+            action="suggestion.reject",
+            obj=suggestion,
+            township=township,
+            before=before,
+            after={"status": suggestion.status, "reason": reason, "reply": reply},
+        )
+    return rows
+
+
+@transaction.atomic
+def suggestion_reply(*, actor, suggestion: Suggestion, reply: str) -> Suggestion:
+    """Change the reply the proposer reads, without changing the decision."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    _require(user_can_triage_suggestions(actor, suggestion.township))
+    before = suggestion.reply
+    suggestion.reply = reply.strip()
+    suggestion.full_clean()
+    suggestion.save(update_fields=["reply", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="suggestion.reply",
+        obj=suggestion,
+        township=suggestion.township,
+        before={"reply": before},
+        after={"reply": suggestion.reply},
+    )
+    return suggestion
