@@ -1,0 +1,33 @@
+"""What the read modules of stage 4 share: the status groups and the user's township scope."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from congress.permissions import get_scope
+from projects.models import ProjectStatus
+
+from .. import domain
+
+SUPERVISED = (ProjectStatus.ELECTED, ProjectStatus.IMPLEMENTING, ProjectStatus.COMPLETED)
+AWAITING = tuple(domain.AWAITING_DEPARTMENT)
+OPEN = tuple(domain.OPEN_STATUSES)
+
+
+def _township_filter(user) -> Q | None:
+    """None: everything (superuser); else the Q over ``township_id`` / county."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return None
+    ids = set(scope.any_township_role)
+    if scope.deputy_township_id:
+        ids.add(scope.deputy_township_id)
+    return Q(township_id__in=ids) | Q(township__county_id__in=scope.reviewer_counties)
+
+
+def _ids(user) -> set[int]:
+    scope = get_scope(user)
+    ids = set(scope.any_township_role)
+    if scope.deputy_township_id:
+        ids.add(scope.deputy_township_id)
+    return ids
