@@ -155,3 +155,23 @@ def test_reviewer_cannot_import(world):
     response = upload(world.client("reviewer"), world.township, xlsx([GOOD]))
     assert response.status_code == 403
     assert not Deputy.objects.filter(name="赵六").exists()
+
+
+@pytest.mark.parametrize(
+    "row,column",
+    [
+        (["李\u202e四", *GOOD[1:]], "A"),  # a right-to-left override in the name
+        ([*GOOD[:8], "水利" * 20, *GOOD[9:]], "I"),  # an expertise tag over 32 characters
+    ],
+    ids=["bidi name", "long expertise tag"],
+)
+def test_a_row_the_model_refuses_is_named_and_nothing_is_written(world, row, column):
+    """Rules only the model knows (invisible characters, the tag length) are row errors too,
+    never a server error, and the good row before it is not written."""
+    second = ["钱七", "男", "13900000011", "乡镇", "", "", "", "", "", "否", "是"]
+    before = Deputy.objects.count()
+    response = upload(world.client("staff"), world.township, xlsx([second, row]))
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    assert [(e.row, e.column) for e in errors] == [(3, column)]
+    assert Deputy.objects.count() == before
