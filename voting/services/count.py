@@ -1,0 +1,292 @@
+"""Counting, certifying, publishing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from congress.selectors import session_headcount
+
+from .. import domain
+from ..models import (
+    Ballot,
+    BallotChannel,
+    CandidateResult,
+    EvaluationResult,
+    Grade,
+    Vote,
+    VoteResult,
+    VoteStatus,
+)
+from ..permissions import user_can_certify, user_can_manage_vote, user_can_scrutinize
+from ..selectors import tally_from_database
+from ._base import _audit, _lock, _official, _require, _transition
+
+
+def issued_count(vote: Vote, electronic_returned: int) -> int:
+    """发出表决票: slips handed out plus paper ballots. After a switch to paper, unused slips
+    are withdrawn, so only the slips that were used count."""
+    slips = electronic_returned if vote.paper_mode else vote.slips_issued
+    return slips + vote.paper_issued
+
+
+def _store_result(vote: Vote, t, headcount, *, base: int, tied=False, shortfall=0):
+    """Reconcile (S1, S2) and store the vote's result row; shared by both kinds of vote."""
+    electronic = Ballot.objects.filter(vote=vote, channel=BallotChannel.ELECTRONIC).count()
+    issued = issued_count(vote, electronic)
+    rec = domain.reconcile(
+        issued=issued,
+        returned=t.returned,
+        present=headcount.present,
+        in_office=headcount.due,
+        numerator=vote.quorum_numerator,
+        denominator=vote.quorum_denominator,
+    )
+    result, _created = VoteResult.objects.update_or_create(
+        vote=vote,
+        defaults={
+            "due": headcount.due,
+            "present": headcount.present,
+            "on_leave": headcount.on_leave,
+            "in_office": headcount.due,
+            "issued": issued,
+            "returned": t.returned,
+            "electronic": electronic,
+            "paper": t.returned - electronic,
+            "valid": t.valid,
+            "invalid": t.invalid,
+            "blank": t.blank,
+            "pass_base_count": base,
+            "quorum_met": rec.reason != "no_quorum",
+            "is_valid": rec.valid,
+            "void_reason": rec.reason,
+            "needs_runoff": rec.valid and tied,
+            "shortfall": shortfall if rec.valid else 0,
+        },
+    )
+    return result, rec
+
+
+@transaction.atomic
+def vote_count(*, actor, vote: Vote) -> VoteResult:
+    """Count the box, reconcile (S1, S2) and decide (P1–P4). Writes the stored result that
+    every page and dashboard reads."""
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote) or user_can_scrutinize(actor, vote))
+    _transition(vote, (VoteStatus.CLOSED, VoteStatus.COUNTED))
+    if vote.paper_issued and not vote.paper_counted:
+        raise ValidationError(_("Finish entering and checking the paper ballots first."))
+    candidates = list(vote.candidates.order_by("position"))
+    if vote.kind == "evaluation":
+        return _count_evaluation(actor, vote, candidates)
+    t = tally_from_database(vote, len(candidates))
+    headcount = session_headcount(vote.session)
+    base = domain.pass_base_count(
+        vote.pass_base, in_office=headcount.due, due=headcount.due, present=headcount.present
+    )
+    decision = domain.decide(t.yes, slots=vote.slots, base=base, mode=vote.mode)
+    result, rec = _store_result(
+        vote, t, headcount, base=base, tied=bool(decision.tied), shortfall=decision.shortfall
+    )
+    CandidateResult.objects.filter(vote_result=result).delete()
+    CandidateResult.objects.bulk_create(
+        CandidateResult(
+            vote_result=result,
+            candidate=c,
+            yes=t.yes[i],
+            no=t.no[i],
+            abstain=t.abstain[i],
+            passed=i in decision.passed,
+            elected=rec.valid and i in decision.elected,
+            tied=rec.valid and i in decision.tied,
+            rank=decision.ranks[i],
+        )
+        for i, c in enumerate(candidates)
+    )
+    vote.status = VoteStatus.COUNTED if rec.valid else VoteStatus.VOID
+    vote.void_reason = rec.reason
+    vote.save(update_fields=["status", "void_reason"])
+    _audit(vote, actor, "vote.count", returned=t.returned, issued=result.issued, valid=rec.valid)
+    return result
+
+
+def _count_evaluation(actor, vote: Vote, candidates) -> VoteResult:
+    """E2–E3: per project counts per grade and its grade; S1–S2 as for any secret ballot."""
+    rules = vote.evaluation_rules
+    sub_items = list(rules.get("sub_items", []))
+    t = domain.tally_evaluation(
+        Ballot.objects.filter(vote=vote).values_list("choices", "status"),
+        projects=len(candidates),
+        sub_items=len(sub_items),
+    )
+    headcount = session_headcount(vote.session)
+    base = domain.grade_base_count(
+        rules.get("grade_base", "returned"),
+        returned=t.returned,
+        valid=t.valid,
+        present=headcount.present,
+        in_office=headcount.due,
+    )
+    result, rec = _store_result(vote, t, headcount, base=base)
+    EvaluationResult.objects.filter(vote_result=result).delete()
+    EvaluationResult.objects.bulk_create(
+        EvaluationResult(
+            vote_result=result,
+            candidate=c,
+            satisfied=t.projects[i]["satisfied"],
+            basic=t.projects[i]["basic"],
+            unsatisfied=t.projects[i]["unsatisfied"],
+            abstain=t.projects[i]["abstain"],
+            grade=(
+                domain.evaluation_grade(
+                    satisfied=t.projects[i]["satisfied"],
+                    basic=t.projects[i]["basic"],
+                    base=base,
+                    half_counts=rules.get("half_counts", True),
+                )
+                or ""
+            )
+            if rec.valid
+            else "",
+            sub_items={name: t.sub_items[i][k] for k, name in enumerate(sub_items)},
+        )
+        for i, c in enumerate(candidates)
+    )
+    vote.status = VoteStatus.COUNTED if rec.valid else VoteStatus.VOID
+    vote.void_reason = rec.reason
+    vote.save(update_fields=["status", "void_reason"])
+    _audit(
+        vote, actor, "evaluation.count", returned=t.returned, issued=result.issued, valid=rec.valid
+    )
+    return result
+
+
+def box_digest_of(vote: Vote) -> str:
+    return domain.box_digest(
+        Ballot.objects.filter(vote=vote).values_list("tracker", "choices", "status", "channel")
+    )
+
+
+@transaction.atomic
+def vote_certify(*, actor, vote: Vote) -> Vote:
+    """The chief scrutineer certifies the count; the digest of the whole box is fixed."""
+    vote = _lock(vote)
+    _require(user_can_certify(actor, vote))
+    _transition(vote, (VoteStatus.COUNTED,))
+    vote.box_digest = box_digest_of(vote)
+    vote.status = VoteStatus.CERTIFIED
+    vote.certified_at = timezone.now()
+    vote.certified_by = actor
+    vote.save(update_fields=["box_digest", "status", "certified_at", "certified_by"])
+    _audit(vote, actor, "vote.certify", digest=vote.box_digest)
+    return vote
+
+
+@transaction.atomic
+def vote_publish(*, actor, vote: Vote) -> Vote:
+    """The presidium announces the result (P6): elected projects leave the reserve for
+    implementation; the others return to it. A result with a pending run-off publishes the
+    elected ones now; the tied candidates wait for the run-off."""
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.CERTIFIED,))
+    if vote.kind == "evaluation":
+        _evaluation_consequences(actor, vote)
+    else:
+        _mark_outcomes(actor, vote)
+    vote.status = VoteStatus.PUBLISHED
+    vote.published_at = timezone.now()
+    vote.save(update_fields=["status", "published_at"])
+    _audit(vote, actor, "vote.publish")
+    return vote
+
+
+def _mark_outcomes(actor, vote: Vote) -> None:
+    """Elected projects move to implementation (with an empty implementation plan when the
+    supervision stage is installed); the others return to the reserve."""
+    from projects.services import project_mark_outcome
+
+    try:
+        from supervision.services import implementation_plan_ensure
+    except ImportError:  # pragma: no cover - supervision not built yet
+        implementation_plan_ensure = None
+    for cr in CandidateResult.objects.filter(vote_result__vote=vote).select_related(
+        "candidate__project"
+    ):
+        project = cr.candidate.project
+        if project is None or cr.tied:
+            continue
+        project = project_mark_outcome(actor=actor, project=project, elected=cr.elected)
+        if cr.elected and implementation_plan_ensure is not None:
+            implementation_plan_ensure(actor=actor, project=project)
+
+
+def _evaluation_consequences(actor, vote: Vote) -> list[str]:
+    """E4, as the copied rules say: 基本满意 → rectification; 不满意 → rectification and a
+    report to the standing committee; both → next year's supervision priority; unfinished
+    projects → an explanation and a completion plan. Needs the supervision stage."""
+    try:
+        from supervision import services as supervision
+    except ImportError:  # pragma: no cover - supervision not built yet
+        return []
+    rules = vote.evaluation_rules
+    year = vote.plan.year if vote.plan_id else vote.session.date.year
+    deadline = vote.session.date + datetime.timedelta(days=90)
+    done = []
+    for ev in EvaluationResult.objects.filter(vote_result__vote=vote).select_related(
+        "candidate__project"
+    ):
+        project = ev.candidate.project
+        if project is None:
+            continue
+        if ev.grade == "basic" and rules.get("rectify_on_basic", True):
+            supervision.rectification_create(
+                actor=actor,
+                project=project,
+                deadline=deadline,
+                report_required=False,
+                title=_official(
+                    gettext_noop("Rectification after the satisfaction evaluation (基本满意)")
+                ),
+                source="evaluation",
+            )
+            done.append(f"rectify:{project.pk}")
+        if ev.grade == "unsatisfied":
+            supervision.rectification_create(
+                actor=actor,
+                project=project,
+                deadline=deadline,
+                report_required=rules.get("report_on_unsatisfied", True),
+                title=_official(
+                    gettext_noop("Rectification after the satisfaction evaluation (不满意)")
+                ),
+                source="evaluation",
+            )
+            done.append(f"rectify:{project.pk}")
+        if ev.grade in ("basic", "unsatisfied") and rules.get("low_rated_priority", True):
+            supervision.project_priority_set(
+                actor=actor,
+                project=project,
+                year=year + 1,
+                reason=_official(
+                    gettext_noop("Rated %(grade)s in the satisfaction evaluation"),
+                    grade=Grade(ev.grade).label,  # lazy: rendered in the official language
+                ),
+            )
+        if project.status != "completed":
+            supervision.rectification_create(
+                actor=actor,
+                project=project,
+                deadline=deadline,
+                report_required=True,
+                title=_official(
+                    gettext_noop("Unfinished project: explain and submit a completion plan")
+                ),
+                source="evaluation",
+            )
+    return done

@@ -1,0 +1,312 @@
+"""Setting up: the vote or the evaluation, its officers, the code slips, the counts
+issued, opening and the switch to paper."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from congress.models import Attendance, RuleSet
+from congress.selectors import session_headcount
+from congress.services import audit_record
+
+from .. import domain
+from ..messages import rule_message
+from ..models import BallotCode, OfficerRole, Vote, VoteCandidate, VoteOfficer, VoteStatus
+from ..permissions import user_can_manage_vote
+from ._base import _audit, _lock, _official, _require, _transition
+
+
+def _copy_rules(rules: RuleSet) -> dict:
+    return {
+        "mode": rules.vote_mode,
+        "ballot_type": rules.ballot_type,
+        "pass_base": rules.pass_base,
+        "quorum_numerator": rules.quorum_numerator,
+        "quorum_denominator": rules.quorum_denominator,
+        "tie_rule": rules.tie_rule,
+        "shortfall_rule": rules.shortfall_rule,
+        "blank_ballot_policy": rules.blank_ballot_policy,
+        "trackers_enabled": rules.trackers_enabled,
+    }
+
+
+@transaction.atomic
+def vote_create(*, actor, session, candidate_list, title: str = "") -> Vote:
+    """Set up a vote from a locked candidate list, copying the township's rules onto it."""
+    township = session.term.township
+    vote = Vote(session=session)
+    _require(township is not None and user_can_manage_vote(actor, vote))
+    plan = candidate_list.plan
+    if plan.township_id != township.pk:
+        raise PermissionDenied
+    if not candidate_list.is_locked:
+        raise ValidationError(_("Lock the candidate list before setting up the vote."))
+    rules, _created = RuleSet.objects.get_or_create(township=township)
+    candidates = list(candidate_list.candidates.select_related("project").order_by("position"))
+    try:
+        domain.check_setup(
+            mode=rules.vote_mode,
+            candidates=len(candidates),
+            slots=plan.slots,
+            ballot_type=rules.ballot_type,
+        )
+    except domain.VoteRuleError as exc:
+        raise ValidationError(rule_message(exc)) from exc
+    vote = Vote(
+        session=session,
+        candidate_list=candidate_list,
+        title=title or _official(gettext_noop("%(year)s livelihood projects vote"), year=plan.year),
+        slots=plan.slots,
+        code_salt=secrets.token_hex(16),
+        **_copy_rules(rules),
+    )
+    vote.full_clean()
+    vote.save()
+    VoteCandidate.objects.bulk_create(
+        VoteCandidate(
+            vote=vote,
+            position=i,
+            project=c.project,
+            title=c.project.title,
+            content=c.project.content,
+            location=c.project.location,
+            investment=c.project.estimated_investment,
+            deadline=c.project.deadline,
+        )
+        for i, c in enumerate(candidates, start=1)
+    )
+    _audit(vote, actor, "vote.create", candidates=len(candidates), slots=plan.slots, mode=vote.mode)
+    return vote
+
+
+EVALUATED_STATUSES = ("elected", "implementing", "completed")
+
+
+def _evidence(project) -> dict | None:
+    """Supervision's record of the project, if the supervision stage is installed."""
+    try:
+        from supervision.selectors import project_evidence
+    except ImportError:  # pragma: no cover - supervision not built yet
+        return None
+    data = project_evidence(project)
+    return {
+        k: (
+            v.isoformat()
+            if hasattr(v, "isoformat")
+            else (str(v) if v is not None and not isinstance(v, bool | int | str) else v)
+        )
+        for k, v in data.items()
+    }
+
+
+@transaction.atomic
+def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
+    """Set up the satisfaction evaluation (E1, E5) of a past plan's elected projects at a
+    session, with the evaluation rules copied on and supervision's evidence snapshotted for
+    the ballot."""
+    township = session.term.township
+    _require(township is not None and user_can_manage_vote(actor, Vote(session=session)))
+    if plan.township_id != township.pk:
+        raise PermissionDenied
+    from projects.models import Project
+
+    # The projects elected by this plan's votes (run-offs included) that are still in hand.
+    projects = list(
+        Project.objects.filter(
+            vote_candidacies__vote__candidate_list__plan=plan,
+            vote_candidacies__vote__kind="projects",
+            vote_candidacies__result__elected=True,
+            status__in=EVALUATED_STATUSES,
+        )
+        .distinct()
+        .order_by("id")
+    )
+    if not projects:
+        raise ValidationError(_("The plan has no elected projects to evaluate."))
+    rules, _created = RuleSet.objects.get_or_create(township=township)
+    vote = Vote(
+        kind="evaluation",
+        session=session,
+        plan=plan,
+        title=title
+        or _official(
+            gettext_noop("Satisfaction evaluation of the %(year)s livelihood projects"),
+            year=plan.year,
+        ),
+        slots=len(projects),
+        code_salt=secrets.token_hex(16),
+        evaluation_rules={
+            "allows_abstain": rules.evaluation_allows_abstain,
+            "sub_items": list(rules.evaluation_sub_items),
+            "grade_base": rules.evaluation_grade_base,
+            "half_counts": rules.evaluation_half_counts,
+            "rectify_on_basic": rules.rectify_on_basic,
+            "report_on_unsatisfied": rules.report_on_unsatisfied,
+            "low_rated_priority": rules.low_rated_priority,
+        },
+        **{**_copy_rules(rules), "mode": domain.ITEMIZED, "ballot_type": "approval"},
+    )
+    vote.full_clean()
+    vote.save()
+    VoteCandidate.objects.bulk_create(
+        VoteCandidate(
+            vote=vote,
+            position=i,
+            project=p,
+            title=p.title,
+            content=p.content,
+            location=p.location,
+            investment=p.estimated_investment,
+            deadline=p.deadline,
+            evidence=_evidence(p),
+        )
+        for i, p in enumerate(projects, start=1)
+    )
+    _audit(vote, actor, "evaluation.create", projects=len(projects))
+    return vote
+
+
+@transaction.atomic
+def vote_officer_add(*, actor, vote: Vote, role: str, name: str, user=None) -> VoteOfficer:
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED))
+    if role == OfficerRole.CHIEF_SCRUTINEER and vote.officers.filter(role=role).exists():
+        raise ValidationError(_("The vote already has a chief scrutineer."))
+    officer = VoteOfficer(vote=vote, role=role, name=name.strip(), user=user)
+    officer.full_clean()
+    officer.save()
+    _audit(vote, actor, "vote.officer_add", role=role, name=officer.name)
+    return officer
+
+
+@transaction.atomic
+def vote_officer_remove(*, actor, officer: VoteOfficer) -> None:
+    vote = _lock(officer.vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED))
+    _audit(vote, actor, "vote.officer_remove", role=officer.role, name=officer.name)
+    officer.delete()
+
+
+def deputies_on_roll(vote: Vote) -> int:
+    return Attendance.objects.filter(session_id=vote.session_id).count()
+
+
+@transaction.atomic
+def vote_generate_codes(
+    *, actor, vote: Vote, spares: int, seen_printings: int | None = None
+) -> list[str]:
+    """One code per deputy on the roll plus spares. Returns the codes in plain text, once, for
+    printing; only salted hashes are stored. Generating again replaces every earlier code.
+
+    ``seen_printings`` is the printing count the console showed: when slips were printed
+    since (another window, a repeated request), nothing is replaced and the printed slips stay
+    valid."""
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.DRAFT,))
+    if seen_printings is not None and seen_printings != vote.codes_printings:
+        raise ValidationError(
+            _(
+                "Code slips were printed a moment ago from another window or by a repeated "
+                "click; those slips stay valid. Print new ones only if they are lost."
+            )
+        )
+    if not 0 <= spares <= 200:
+        raise ValidationError(_("Spares must be between 0 and 200."))
+    on_roll = deputies_on_roll(vote)
+    if on_roll == 0:
+        raise ValidationError(_("Open the session's roll first: codes are made per deputy."))
+    codes: set[str] = set()
+    while len(codes) < on_roll + spares:
+        codes.add(domain.new_code())
+    BallotCode.objects.filter(vote=vote).delete()
+    BallotCode.objects.bulk_create(
+        BallotCode(vote=vote, code_hash=domain.code_hash(c, salt=vote.code_salt)) for c in codes
+    )
+    vote.codes_generated = len(codes)
+    vote.codes_printings += 1
+    vote.save(update_fields=["codes_generated", "codes_printings"])
+    _audit(vote, actor, "vote.codes_generated", count=len(codes))
+    # Shuffle: the print order says nothing about the storage order.
+    ordered = list(codes)
+    secrets.SystemRandom().shuffle(ordered)
+    return ordered
+
+
+@transaction.atomic
+def vote_record_issued(*, actor, vote: Vote, slips_issued: int, paper_issued: int) -> Vote:
+    """How many code slips and paper ballots were handed out (发出表决票) — never to whom."""
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED))
+    if slips_issued < 0 or paper_issued < 0:
+        raise ValidationError(_("Counts cannot be negative."))
+    if slips_issued > vote.codes_generated:
+        raise ValidationError(
+            _("Only %(count)s code slips were printed.") % {"count": vote.codes_generated}
+        )
+    before = {"slips_issued": vote.slips_issued, "paper_issued": vote.paper_issued}
+    vote.slips_issued = slips_issued
+    vote.paper_issued = paper_issued
+    vote.save(update_fields=["slips_issued", "paper_issued"])
+    audit_record(
+        actor=actor,
+        action="vote.issued",
+        obj=vote,
+        township=vote.session.term.township,
+        before=before,
+        after={"slips_issued": slips_issued, "paper_issued": paper_issued},
+    )
+    return vote
+
+
+def _present(vote: Vote) -> tuple[int, int]:
+    count = session_headcount(vote.session)
+    return count.present, count.due
+
+
+@transaction.atomic
+def vote_open(*, actor, vote: Vote) -> Vote:
+    """Open the ballot box. Refused without the quorum (S1) or without codes."""
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.DRAFT,))
+    present, due = _present(vote)
+    if not domain.quorum_met(
+        present=present,
+        in_office=due,
+        numerator=vote.quorum_numerator,
+        denominator=vote.quorum_denominator,
+    ):
+        raise ValidationError(
+            _("No quorum: %(present)s of %(due)s deputies present.")
+            % {"present": present, "due": due}
+        )
+    if not vote.paper_mode and vote.codes_generated == 0:
+        raise ValidationError(_("Generate and print the code slips first."))
+    vote.status = VoteStatus.OPEN
+    vote.opened_at = timezone.now()
+    vote.save(update_fields=["status", "opened_at"])
+    _audit(vote, actor, "vote.open", present=present, due=due)
+    return vote
+
+
+@transaction.atomic
+def vote_switch_to_paper(*, actor, vote: Vote) -> Vote:
+    """S4: electronic voting failed — continue on paper. Electronic ballots already cast are
+    kept; codes stop working at once; unused slips count as withdrawn."""
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN))
+    vote.paper_mode = True
+    vote.save(update_fields=["paper_mode"])
+    _audit(vote, actor, "vote.paper_mode")
+    return vote
