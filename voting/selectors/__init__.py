@@ -1,0 +1,27 @@
+"""Reads for the vote. The tally is one aggregate query over the stored ballots.
+
+``votes`` holds the scoped reads, the tally and the paper comparison; ``worklist`` the home
+page's work list. Every public name is re-exported here."""
+
+from .votes import (
+    ballots_received,
+    paper_sequences,
+    paper_state,
+    published_outcomes,
+    tally_from_database,
+    vote_with_details,
+    votes_visible_to,
+)
+from .worklist import ACTIVE, tasks_for
+
+__all__ = [
+    "ACTIVE",
+    "ballots_received",
+    "paper_sequences",
+    "paper_state",
+    "published_outcomes",
+    "tally_from_database",
+    "tasks_for",
+    "vote_with_details",
+    "votes_visible_to",
+]

@@ -1,0 +1,145 @@
+"""Reads for the vote: scoped lists, the vote with its details, the live count, the tally
+(one aggregate query over the stored ballots), the paper comparison and a project's
+published outcomes."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+from congress.permissions import get_scope
+
+from .. import domain
+from ..models import Ballot, BallotStatus, PaperDecision, PaperEntry, Vote
+
+
+def votes_visible_to(user) -> QuerySet[Vote]:
+    """Votes of the townships (or county) in the user's scope."""
+    scope = get_scope(user)
+    qs = Vote.objects.select_related(
+        "session", "session__term", "session__term__township", "session__term__county"
+    )
+    if scope.is_superuser:
+        return qs
+    township_ids = set(scope.any_township_role)
+    if scope.deputy_township_id:
+        township_ids.add(scope.deputy_township_id)
+    return qs.filter(
+        Q(session__term__township_id__in=township_ids)
+        | Q(session__term__county_id__in=scope.reviewer_counties)
+    )
+
+
+def vote_with_details(pk: int) -> Vote | None:
+    return (
+        Vote.objects.select_related(
+            "session__term__township__county", "session__term__county", "candidate_list__plan"
+        )
+        .prefetch_related("candidates", "officers")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def ballots_received(vote: Vote) -> int:
+    """The live count on the console: how many, never what."""
+    return Ballot.objects.filter(vote=vote).count()
+
+
+def tally_from_database(vote: Vote, candidates: int) -> domain.Tally:
+    """The count of every candidate in one aggregate query (no ballot leaves the database)."""
+    counted = Q(status__in=[BallotStatus.VALID, BallotStatus.BLANK])
+    annotations = {f"m{i}": Substr("choices", i + 1, 1) for i in range(candidates)}
+    aggregates = {
+        "returned": Count("id"),
+        "valid": Count("id", filter=counted),
+        "invalid": Count("id", filter=Q(status=BallotStatus.INVALID)),
+        "blank": Count("id", filter=Q(status=BallotStatus.BLANK)),
+    }
+    for i in range(candidates):
+        aggregates[f"y{i}"] = Count("id", filter=counted & Q(**{f"m{i}": domain.YES}))
+        aggregates[f"n{i}"] = Count("id", filter=counted & Q(**{f"m{i}": domain.NO}))
+    row = Ballot.objects.filter(vote=vote).annotate(**annotations).aggregate(**aggregates)
+    yes = [row[f"y{i}"] for i in range(candidates)]
+    no = [row[f"n{i}"] for i in range(candidates)]
+    return domain.Tally(
+        returned=row["returned"],
+        valid=row["valid"],
+        invalid=row["invalid"],
+        blank=row["blank"],
+        yes=yes,
+        no=no,
+        abstain=[row["valid"] - yes[i] - no[i] for i in range(candidates)],
+    )
+
+
+def paper_sequences(vote: Vote) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {"A": [], "B": []}
+    for slot, choices, status in (
+        PaperEntry.objects.filter(vote=vote)
+        .order_by("slot", "sequence")
+        .values_list("slot", "choices", "status")
+    ):
+        out[slot].append((choices, status))
+    return out
+
+
+def paper_state(vote: Vote) -> dict:
+    """The comparison of the two tellers' entries, with the scrutineers' decisions."""
+    sequences = paper_sequences(vote)
+    mismatches = domain.compare_entries(sequences["A"], sequences["B"])
+    doubtful = set(
+        PaperEntry.objects.filter(vote=vote, doubtful=True).values_list("sequence", flat=True)
+    )
+    decisions = {
+        d.sequence: d for d in PaperDecision.objects.filter(vote=vote).select_related("decided_by")
+    }
+    open_items = sorted(({m.sequence for m in mismatches} | doubtful) - set(decisions), key=int)
+    return {
+        "a": sequences["A"],
+        "b": sequences["B"],
+        "mismatches": mismatches,
+        "doubtful": sorted(doubtful),
+        "decisions": decisions,
+        "open": open_items,
+        "ready": bool(sequences["A"] or sequences["B"]) and not open_items,
+    }
+
+
+def published_outcomes(project) -> tuple[list, list]:
+    """The project's results in published votes and evaluations, for the resident's lineage
+    page: counts only, nothing about any ballot or person."""
+    from ..models import CandidateResult, EvaluationResult, VoteStatus
+
+    votes = []
+    for cr in (
+        CandidateResult.objects.filter(
+            candidate__project=project, vote_result__vote__status=VoteStatus.PUBLISHED
+        )
+        .select_related("vote_result__vote", "candidate")
+        .order_by("vote_result__vote__created_at")
+    ):
+        votes.append(
+            {
+                "vote": cr.vote_result.vote,
+                "yes": cr.yes,
+                "share": domain.format_share(domain.share_tenths(cr.yes, cr.vote_result.valid)),
+                "elected": cr.elected,
+            }
+        )
+    ratings = []
+    for ev in (
+        EvaluationResult.objects.filter(
+            candidate__project=project, vote_result__vote__status=VoteStatus.PUBLISHED
+        )
+        .select_related("vote_result__vote")
+        .order_by("vote_result__vote__created_at")
+    ):
+        ratings.append(
+            {
+                "vote": ev.vote_result.vote,
+                "grade": ev.get_grade_display(),
+                "rate": domain.percent_2dp(ev.satisfied, ev.vote_result.returned),
+            }
+        )
+    return votes, ratings
