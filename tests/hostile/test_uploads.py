@@ -399,7 +399,7 @@ def test_the_service_refuses_a_photo_over_budget_too(world, plan, confirmed):
             notes="现场查看",
             photos=[upload],
         )
-    assert "megapixels" in " ".join(exc.value.messages)
+    assert "百万像素" in " ".join(exc.value.messages)
     assert not Photo.objects.exists()
 
 
