@@ -9,9 +9,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from . import domain, selectors, services, throttle
+from .messages import REFUSALS, THROTTLED
 from .models import Vote, VoteCandidate, VoteStatus
 from .permissions import user_can_view_results
-from .views import REFUSALS, THROTTLED
 
 
 class VoteCandidateSerializer(serializers.ModelSerializer):

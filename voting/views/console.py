@@ -1,0 +1,314 @@
+"""Setting up and the console: creating a vote or an evaluation, the staff console and its
+actions, and the list of a session's votes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congress.selectors import session_quorum, sessions_visible_to
+from congress.views import _session_or_404
+
+from .. import domain, selectors, services
+from ..forms import CodesForm, EvaluationCreateForm, IssuedForm, OfficerForm, VoteCreateForm
+from ..models import Vote, VoteOfficer, VoteStatus
+from ..permissions import (
+    user_can_certify,
+    user_can_enter_paper,
+    user_can_manage_vote,
+    user_can_scrutinize,
+    user_can_view_results,
+)
+from ._base import _counted, _pdf, _run, vote_view
+
+
+@login_required
+def vote_create(request, session_pk):
+    session = _session_or_404(request, session_pk)
+    township = session.term.township
+    probe = Vote(session=session)
+    if township is None or not user_can_manage_vote(request.user, probe):
+        raise PermissionDenied
+    form = VoteCreateForm(request.POST or None, township=township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.vote_create(
+                actor=request.user,
+                session=session,
+                candidate_list=form.cleaned_data["candidate_list"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The vote is set up. Name the scrutineers and tellers, "
+                    "then print the code slips."
+                ),
+            )
+            return redirect(vote)
+    return render(
+        request, "voting/vote_form.html", {"form": form, "session": session, "township": township}
+    )
+
+
+@login_required
+def evaluation_create(request, session_pk):
+    session = _session_or_404(request, session_pk)
+    township = session.term.township
+    if township is None or not user_can_manage_vote(request.user, Vote(session=session)):
+        raise PermissionDenied
+    form = EvaluationCreateForm(request.POST or None, township=township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.evaluation_create(
+                actor=request.user,
+                session=session,
+                plan=form.cleaned_data["plan"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The evaluation is set up. Name the scrutineers and tellers, then print the "
+                    "code slips."
+                ),
+            )
+            return redirect(vote)
+    return render(
+        request,
+        "voting/evaluation_form.html",
+        {"form": form, "session": session, "township": township},
+    )
+
+
+def _console_context(request, vote):
+    result = (
+        getattr(vote, "result", None)
+        if vote.status not in (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED)
+        else None
+    )
+    township = vote.session.term.township
+    return {
+        "vote": vote,
+        "session": vote.session,
+        "township": township,
+        "quorum": session_quorum(vote.session),
+        "received": selectors.ballots_received(vote),
+        "candidates": vote.candidates.all(),
+        "officers": vote.officers.all(),
+        "officer_form": OfficerForm(township=township),
+        "codes_form": CodesForm(initial={"printings": vote.codes_printings}),
+        "issued_form": IssuedForm(
+            initial={"slips_issued": vote.slips_issued, "paper_issued": vote.paper_issued}
+        ),
+        "limit": domain.approval_limit(
+            mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
+        ),
+        "result": result,
+        "can_certify": user_can_certify(request.user, vote),
+        "can_scrutinize": user_can_scrutinize(request.user, vote),
+        "can_enter_paper": user_can_enter_paper(request.user, vote),
+        "runoffs": list(vote.runoffs.all()),
+        "followup": services.followup_kind(vote) if result is not None else "",
+        "tied": [cr for cr in result.candidates.select_related("candidate") if cr.tied]
+        if result is not None
+        else [],
+        "S": VoteStatus,
+    }
+
+
+@vote_view(user_can_manage_vote)
+def console(request, vote):
+    from congress.models import AttendanceStatus
+    from congress.selectors import session_attendance
+
+    context = _console_context(request, vote)
+    context["attendance"] = session_attendance(vote.session)
+    context["statuses"] = AttendanceStatus.choices
+    context["can_manage"] = vote.session.status != "closed"
+    return render(request, "voting/console.html", context)
+
+
+@vote_view(user_can_manage_vote)
+def console_live(request, vote):
+    """The live panel: ballots received (how many, never what) and the headcount."""
+    return render(request, "voting/_live.html", _console_context(request, vote))
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def officer_add(request, vote):
+    form = OfficerForm(request.POST, township=vote.session.term.township)
+    if not form.is_valid():
+        messages.error(request, _("Give the role and the name."))
+        return redirect(vote)
+    return _run(
+        request,
+        vote,
+        lambda: services.vote_officer_add(actor=request.user, vote=vote, **form.cleaned_data),
+        _("Officer added."),
+    )
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def officer_remove(request, vote, officer_pk):
+    officer = VoteOfficer.objects.filter(vote=vote, pk=officer_pk).first()
+    if officer is None:
+        raise Http404
+    return _run(
+        request,
+        vote,
+        lambda: services.vote_officer_remove(actor=request.user, officer=officer),
+        _("Officer removed."),
+    )
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def codes_print(request, vote):
+    """Generate the codes and return the slips PDF at once: the plain codes exist only in
+    this response. Printing again makes new codes and voids the earlier slips."""
+    form = CodesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a number of spare codes between 0 and 200."))
+        return redirect(vote)
+    try:
+        codes = services.vote_generate_codes(
+            actor=request.user,
+            vote=vote,
+            spares=form.cleaned_data["spares"],
+            seen_printings=form.cleaned_data["printings"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(vote)
+    from ..pdf import render_code_slips
+
+    data = render_code_slips(
+        vote=vote, codes=codes, ballot_url=request.build_absolute_uri(reverse("voting:ballot"))
+    )
+    return _pdf(data, f"{vote.title}-投票码.pdf", inline=False)
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def issued(request, vote):
+    form = IssuedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the numbers of slips and paper ballots handed out."))
+        return redirect(vote)
+    return _run(
+        request,
+        vote,
+        lambda: services.vote_record_issued(actor=request.user, vote=vote, **form.cleaned_data),
+        _("Numbers issued recorded."),
+    )
+
+
+ACTIONS = {
+    "open": (services.vote_open, _("The vote is open.")),
+    "close": (services.vote_close, _("The vote is closed; the codes are burnt.")),
+    "paper": (
+        services.vote_switch_to_paper,
+        _("Switched to paper ballots. Electronic ballots already cast are kept."),
+    ),
+    "count": (services.vote_count, _("Counted.")),
+    "publish": (services.vote_publish, _("The result is published.")),
+}
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def action(request, vote, name):
+    if name not in ACTIONS:
+        raise Http404
+    service, success = ACTIONS[name]
+    return _run(request, vote, lambda: service(actor=request.user, vote=vote), success)
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def runoff(request, vote):
+    try:
+        child = services.vote_create_runoff(actor=request.user, vote=vote)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(vote)
+    messages.success(request, _("The follow-up vote is set up."))
+    return redirect(child)
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def resolve_tie(request, vote):
+    """The presidium decides a tie (when the rule set says so), with a recorded reason."""
+    try:
+        positions = [int(p) for p in request.POST.getlist("elected")]
+    except ValueError:
+        positions = []
+    return _run(
+        request,
+        vote,
+        lambda: services.vote_resolve_tie(
+            actor=request.user,
+            vote=vote,
+            elected_positions=positions,
+            reason=request.POST.get("reason", ""),
+        ),
+        _("The presidium's decision is recorded."),
+    )
+
+
+@require_POST
+@vote_view(user_can_certify)
+def certify(request, vote):
+    try:
+        services.vote_certify(actor=request.user, vote=vote)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Certified. The ballot box digest is fixed."))
+    return redirect("voting:results", pk=vote.pk)
+
+
+@login_required
+def session_votes(request, session_pk):
+    """The votes of a session (linked from the session page)."""
+    session = sessions_visible_to(request.user).filter(pk=session_pk).first()
+    if session is None:
+        raise Http404
+    votes = selectors.votes_visible_to(request.user).filter(session=session)
+    probe = Vote(session=session)
+    # Each vote links to what this person may open: the console (staff), paper entry
+    # (tellers), the check of paper entries (scrutineers), the results once counted.
+    user = request.user
+    rows = [
+        {
+            "vote": v,
+            "can_enter_paper": user_can_enter_paper(user, v),
+            "can_scrutinize": user_can_scrutinize(user, v),
+            "can_view_results": _counted(v) and user_can_view_results(user, v),
+        }
+        for v in votes.prefetch_related("officers")
+    ]
+    return render(
+        request,
+        "voting/session_votes.html",
+        {
+            "session": session,
+            "rows": rows,
+            "township": session.term.township,
+            "can_manage": user_can_manage_vote(request.user, probe),
+        },
+    )
