@@ -8,3 +8,16 @@ class CycleConfig(AppConfig):
 
     name = "cycle"
     verbose_name = _("Yearly cycle")
+
+    def ready(self):
+        # The hand-offs between stages (cycle/handoffs.py), plugged into the stages' hooks.
+        from projects import hooks as projects_hooks
+        from voting import hooks as voting_hooks
+
+        from . import handoffs
+
+        voting_hooks.vote_published.connect(
+            handoffs.on_vote_published, dispatch_uid="cycle.on_vote_published"
+        )
+        voting_hooks.provide_project_evidence(handoffs.project_evidence)
+        projects_hooks.contribute_to_lineage(handoffs.lineage_after_the_reserve)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from congress.permissions import get_scope
 
-from .. import domain
+from .. import domain, hooks
 from ..models import Candidate, IntakeLink, Project, ShortlistDecision, Suggestion
 
 
@@ -86,19 +86,10 @@ _KIND_ORDER = {"decision": 0, "candidate": 1, "vote": 2, "status": 3, "rating": 
 def project_lineage(project: Project) -> Lineage:
     """Everything that happened to a project, without anyone's personal data: the status
     history, each round's decision and reason, and the candidate lists it stood on. Later
-    stages (vote, progress, rating) add their steps here."""
-    from voting.selectors import published_outcomes
-
-    votes, ratings = published_outcomes(project)
-    progress = None
-    if project.status in ("implementing", "completed", "elected"):
-        from supervision.selectors import project_evidence
-
-        progress = project_evidence(project)
+    stages (vote, progress, rating) add their steps through ``projects.hooks``, connected by
+    the cycle layer."""
     return Lineage(
-        votes=votes,
-        ratings=ratings,
-        progress=progress,
+        **hooks.lineage_extras(project),
         project=project,
         villages=list(project.villages.all()),
         suggestions_count=project.suggestions.count(),

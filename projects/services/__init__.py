@@ -12,7 +12,7 @@ The actions live in one module per group (``stations``, ``suggestions``, ``reser
 """
 
 from ..messages import lock_refusal_message
-from ._base import _require, _set_status, ruleset_for
+from ._base import _require, _set_status, project_set_status, ruleset_for
 from .codes import new_receipt_code
 from .imports import RowError, SuggestionImportError, suggestion_import
 from .plans import (
@@ -44,6 +44,7 @@ __all__ = [
     "SuggestionImportError",
     "_require",
     "_set_status",
+    "project_set_status",
     "candidate_list_lock",
     "intake_links_ensure",
     "lock_refusal_message",

@@ -21,6 +21,12 @@ def ruleset_for(township: Township) -> RuleSet:
     return RuleSet.objects.get_or_create(township=township)[0]
 
 
+def project_set_status(*, actor, project: Project, status: str, note: str = "") -> None:
+    """Move a project (locked by the caller) to ``status`` along an allowed transition,
+    with its history row: the one way any stage changes a project's status."""
+    _set_status(project, status, actor=actor, note=note)
+
+
 def _set_status(project: Project, target: str, *, actor, note: str = "") -> None:
     """Move a (locked) project to ``target`` along an allowed transition, with history."""
     current = project.status

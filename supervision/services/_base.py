@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from congress.models import RuleSet
 from projects.models import Project, ProjectStatus
+from projects.services import project_set_status
 
 SUPERVISED = (ProjectStatus.ELECTED, ProjectStatus.IMPLEMENTING, ProjectStatus.COMPLETED)
 
@@ -28,7 +29,5 @@ def ruleset_for(township) -> RuleSet:
 
 
 def _set_project_status(project: Project, target: str, *, actor, note: str) -> None:
-    # projects owns the status machine and its history; we go through its one helper.
-    from projects.services import _set_status
-
-    _set_status(project, target, actor=actor, note=note)
+    # projects owns the status machine and its history; we go through its public action.
+    project_set_status(actor=actor, project=project, status=target, note=note)

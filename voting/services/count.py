@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from congress.selectors import session_headcount
 
-from .. import domain
+from .. import domain, hooks
 from ..models import (
     Ballot,
     BallotChannel,
     CandidateResult,
     EvaluationResult,
-    Grade,
     Vote,
     VoteResult,
     VoteStatus,
 )
 from ..permissions import user_can_certify, user_can_manage_vote, user_can_scrutinize
 from ..selectors import tally_from_database
-from ._base import _audit, _lock, _official, _require, _transition
+from ._base import _audit, _lock, _require, _transition
 
 
 def issued_count(vote: Vote, electronic_returned: int) -> int:
@@ -195,98 +191,11 @@ def vote_publish(*, actor, vote: Vote) -> Vote:
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
     _transition(vote, (VoteStatus.CERTIFIED,))
-    if vote.kind == "evaluation":
-        _evaluation_consequences(actor, vote)
-    else:
-        _mark_outcomes(actor, vote)
+    # What follows in later stages (outcomes, implementation plans, rectifications,
+    # priorities) is the cycle layer's, in this same transaction (voting/hooks.py).
+    hooks.vote_published.send(sender=Vote, vote=vote, actor=actor)
     vote.status = VoteStatus.PUBLISHED
     vote.published_at = timezone.now()
     vote.save(update_fields=["status", "published_at"])
     _audit(vote, actor, "vote.publish")
     return vote
-
-
-def _mark_outcomes(actor, vote: Vote) -> None:
-    """Elected projects move to implementation (with an empty implementation plan when the
-    supervision stage is installed); the others return to the reserve."""
-    from projects.services import project_mark_outcome
-
-    try:
-        from supervision.services import implementation_plan_ensure
-    except ImportError:  # pragma: no cover - supervision not built yet
-        implementation_plan_ensure = None
-    for cr in CandidateResult.objects.filter(vote_result__vote=vote).select_related(
-        "candidate__project"
-    ):
-        project = cr.candidate.project
-        if project is None or cr.tied:
-            continue
-        project = project_mark_outcome(actor=actor, project=project, elected=cr.elected)
-        if cr.elected and implementation_plan_ensure is not None:
-            implementation_plan_ensure(actor=actor, project=project)
-
-
-def _evaluation_consequences(actor, vote: Vote) -> list[str]:
-    """E4, as the copied rules say: 基本满意 → rectification; 不满意 → rectification and a
-    report to the standing committee; both → next year's supervision priority; unfinished
-    projects → an explanation and a completion plan. Needs the supervision stage."""
-    try:
-        from supervision import services as supervision
-    except ImportError:  # pragma: no cover - supervision not built yet
-        return []
-    rules = vote.evaluation_rules
-    year = vote.plan.year if vote.plan_id else vote.session.date.year
-    deadline = vote.session.date + datetime.timedelta(days=90)
-    done = []
-    for ev in EvaluationResult.objects.filter(vote_result__vote=vote).select_related(
-        "candidate__project"
-    ):
-        project = ev.candidate.project
-        if project is None:
-            continue
-        if ev.grade == "basic" and rules.get("rectify_on_basic", True):
-            supervision.rectification_create(
-                actor=actor,
-                project=project,
-                deadline=deadline,
-                report_required=False,
-                title=_official(
-                    gettext_noop("Rectification after the satisfaction evaluation (基本满意)")
-                ),
-                source="evaluation",
-            )
-            done.append(f"rectify:{project.pk}")
-        if ev.grade == "unsatisfied":
-            supervision.rectification_create(
-                actor=actor,
-                project=project,
-                deadline=deadline,
-                report_required=rules.get("report_on_unsatisfied", True),
-                title=_official(
-                    gettext_noop("Rectification after the satisfaction evaluation (不满意)")
-                ),
-                source="evaluation",
-            )
-            done.append(f"rectify:{project.pk}")
-        if ev.grade in ("basic", "unsatisfied") and rules.get("low_rated_priority", True):
-            supervision.project_priority_set(
-                actor=actor,
-                project=project,
-                year=year + 1,
-                reason=_official(
-                    gettext_noop("Rated %(grade)s in the satisfaction evaluation"),
-                    grade=Grade(ev.grade).label,  # lazy: rendered in the official language
-                ),
-            )
-        if project.status != "completed":
-            supervision.rectification_create(
-                actor=actor,
-                project=project,
-                deadline=deadline,
-                report_required=True,
-                title=_official(
-                    gettext_noop("Unfinished project: explain and submit a completion plan")
-                ),
-                source="evaluation",
-            )
-    return done

@@ -15,7 +15,7 @@ from congress.models import Attendance, RuleSet
 from congress.selectors import session_headcount
 from congress.services import audit_record
 
-from .. import domain
+from .. import domain, hooks
 from ..messages import rule_message
 from ..models import BallotCode, OfficerRole, Vote, VoteCandidate, VoteOfficer, VoteStatus
 from ..permissions import user_can_manage_vote
@@ -89,12 +89,11 @@ EVALUATED_STATUSES = ("elected", "implementing", "completed")
 
 
 def _evidence(project) -> dict | None:
-    """Supervision's record of the project, if the supervision stage is installed."""
-    try:
-        from supervision.selectors import project_evidence
-    except ImportError:  # pragma: no cover - supervision not built yet
+    """Supervision's record of the project, as the cycle layer provides it (voting/hooks.py),
+    made JSON-ready for the snapshot."""
+    data = hooks.project_evidence(project)
+    if data is None:
         return None
-    data = project_evidence(project)
     return {
         k: (
             v.isoformat()
