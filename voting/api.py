@@ -152,7 +152,7 @@ class CandidateResultSerializer(serializers.Serializer):
     tied = serializers.BooleanField()
 
     def get_share(self, obj) -> str:
-        return domain.format_share(domain.share_tenths(obj.yes, self.context["valid"]))
+        return domain.yes_share(obj.yes, pass_base=self.context["pass_base"])
 
 
 class ResultSerializer(serializers.Serializer):
@@ -172,7 +172,8 @@ class ResultSerializer(serializers.Serializer):
     @extend_schema(exclude=True)
     def get_candidates(self, obj) -> list[dict]:
         rows = obj.candidates.select_related("candidate").order_by("candidate__position")
-        return CandidateResultSerializer(rows, many=True, context={"valid": obj.valid}).data
+        context = {"pass_base": obj.pass_base_count}
+        return CandidateResultSerializer(rows, many=True, context=context).data
 
 
 class ResultViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

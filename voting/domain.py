@@ -418,3 +418,23 @@ def overall_rates(projects: Sequence[dict], *, returned: int) -> tuple[str, str]
     satisfied = sum(p["satisfied"] for p in projects)
     basic = sum(p["basic"] for p in projects)
     return percent_2dp(satisfied, whole), percent_2dp(satisfied + basic, whole)
+
+
+# ---------------------------------------------------------------------------------------------
+# 票决率 (P5): one definition for every page, PDF, sheet and the API
+
+
+def yes_share_tenths(yes: int, *, pass_base: int) -> int | None:
+    """票决率 (P5) in tenths of a percent: numerator the candidate's 赞成 votes, base the
+    vote's pass base as stored on its result (P1: deputies in office 全体代表 by default, or
+    due 应到, or present 实到, as the vote was set up), rounded half up to one decimal
+    (2 * 931 of 1000 … 93.1%). On this base "over half" is exactly the pass test of P1
+    (``passes``), so the share and the outcome never disagree; a share over valid ballots
+    could read 95.6% for a candidate that failed. A shown 50.0% is the one rounded value on
+    both sides of the line: the outcome beside it decides. None without a base."""
+    return share_tenths(yes, pass_base)
+
+
+def yes_share(yes: int, *, pass_base: int) -> str:
+    """票决率 as printed: one decimal and a percent sign (93.3%); — without a base."""
+    return format_share(yes_share_tenths(yes, pass_base=pass_base))

@@ -375,7 +375,7 @@ def render_certificate(*, vote) -> bytes:
                 "yes": cr.yes,
                 "no": cr.no,
                 "abstain": cr.abstain,
-                "share": domain.format_share(domain.share_tenths(cr.yes, result.valid)),
+                "share": domain.yes_share(cr.yes, pass_base=result.pass_base_count),
                 "rank": cr.rank if cr.rank is not None else "—",
                 "outcome": _outcome(vote, result, cr),
                 "elected": cr.elected and result.is_valid,

@@ -282,9 +282,11 @@ def test_certificate(counted_vote):
     for title in TITLES:
         assert title in flat
     assert "票决有效" in flat
-    assert "95.0%" in flat  # 38 / 40
-    assert "30.0%" in flat  # 12 / 40
-    assert "95.0%1通过" in flat and "30.0%4未通过" in flat and flat.count("未通过") == 1
+    # 票决率 on the pass base (45 deputies in office), not on the 40 valid ballots
+    assert "84.4%" in flat  # 38 / 45
+    assert "26.7%" in flat  # 12 / 45
+    assert "票决率＝赞成票÷" in flat and "（45名）" in flat
+    assert "84.4%1通过" in flat and "26.7%4未通过" in flat and flat.count("未通过") == 1
     assert "投票箱摘要（SHA-256）" in flat
     assert DIGEST in flat  # in monospace groups of eight
     assert re.search(r"\b3f2a9c1b\s+e47d05a8\s+c6e1f0d9\b", text)

@@ -123,7 +123,7 @@ def published_outcomes(project) -> tuple[list, list]:
             {
                 "vote": cr.vote_result.vote,
                 "yes": cr.yes,
-                "share": domain.format_share(domain.share_tenths(cr.yes, cr.vote_result.valid)),
+                "share": domain.yes_share(cr.yes, pass_base=cr.vote_result.pass_base_count),
                 "elected": cr.elected,
             }
         )

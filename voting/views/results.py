@@ -48,7 +48,7 @@ def _results_context(vote):
             rows.append(
                 {
                     "cr": cr,
-                    "share": domain.format_share(domain.share_tenths(cr.yes, result.valid)),
+                    "share": domain.yes_share(cr.yes, pass_base=result.pass_base_count),
                 }
             )
     return {
