@@ -4,6 +4,7 @@ why a code was refused at the ballot (the pages and the API say the same)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import domain
 
@@ -30,21 +31,21 @@ def rule_message(error: domain.VoteRuleError) -> str:
     return messages.get(error.code, error.code) % p if p else messages.get(error.code, error.code)
 
 
-# Why a code was refused (the ballot pages and POST /api/v1/cast/). Translated once, at import,
-# in the site's language.
+# Why a code was refused (the ballot pages and POST /api/v1/cast/): lazy, so each page says it
+# in the language the deputy chose (translated at import, they were always Chinese).
 REFUSALS = {
-    "typo": _(
+    "typo": gettext_lazy(
         "This code is not right: check it letter by letter (the last symbol is a check symbol)."
     ),
-    "unknown": _("This code does not belong to an open vote."),
-    "not_open": _("This vote is not open for electronic voting."),
-    "already_cast": _("A ballot has already been cast with this code."),
-    "malformed": _("The ballot could not be read. Mark every candidate and try again."),
-    "too_many": _("Too many 赞成 marks: remove some before continuing."),
+    "unknown": gettext_lazy("This code does not belong to an open vote."),
+    "not_open": gettext_lazy("This vote is not open for electronic voting."),
+    "already_cast": gettext_lazy("A ballot has already been cast with this code."),
+    "malformed": gettext_lazy("The ballot could not be read. Mark every candidate and try again."),
+    "too_many": gettext_lazy("Too many 赞成 marks: remove some before continuing."),
 }
 
 
-THROTTLED = _(
+THROTTLED = gettext_lazy(
     "Too many codes that belong to no vote were sent from this network. Wait a minute, then "
     "type your code again; a correct code works as soon as the wait is over."
 )

@@ -307,3 +307,15 @@ def test_with_nginx_in_front_a_checked_download_hands_over_to_an_internal_locati
     assert ok.content == b""
     assert world.client("staff_other").get(url).status_code in (403, 404)
     assert "X-Accel-Redirect" not in world.client("anonymous").get(url)
+
+
+def test_code_refusals_follow_the_chosen_language(open_vote):
+    """The refusal tables were translated once at import: English pages said them in
+    Chinese."""
+    client = Client(REMOTE_ADDR="10.99.0.1")
+    client.cookies["django_language"] = "en"
+    page = client.post(reverse("voting:ballot"), {"code": _unknown_code()}).content.decode()
+    assert "does not belong to an open vote" in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.post(reverse("voting:ballot"), {"code": _unknown_code()}).content.decode()
+    assert "不属于" in page
