@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
+from cycle import domain as cycle_domain
+
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
 # Allowed transitions, as data (one place to read them).
@@ -63,13 +65,8 @@ def quarter_label(year: int, quarter: int) -> str:
     return f"{year}年第{'一二三四'[quarter - 1]}季度"
 
 
-def rate(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:
-    """part / whole as a percentage with two decimals (E3: 25/28 = 89.29), None when the
-    whole is zero or unknown. Decimal arithmetic, never floats."""
-    if part is None or not whole:
-        return None
-    value = Decimal(part) * 100 / Decimal(whole)
-    return value.quantize(Decimal("0.01"))
+# Ratios are the cycle's (one definition: cycle/domain.py): two decimals, half up, Decimal.
+rate = cycle_domain.rate
 
 
 def pct(value: Decimal | float | None) -> str:

@@ -35,6 +35,27 @@ PERCENT = {
 }
 
 
+def heading(name, label) -> str:
+    """A column heading that says what the column holds: percentages say so (the cells are
+    numbers like 84.31, meaning 84.31%)."""
+    text = str(label)
+    return text if name not in PERCENT or "%" in text else f"{text} (%)"
+
+
+def _headings(columns) -> list[str]:
+    return [heading(n, label) for n, label in columns]
+
+
+def _definitions_sheet(wb, as_of) -> None:
+    """Every figure's numerator, base and rounding (cycle/indicators.py), and the date the
+    workbook counts as of."""
+    from cycle.indicators import DEFINITIONS
+
+    rows = [[str(d.label), str(d.text)] for d in DEFINITIONS.values()]
+    rows.append([_("As of"), as_of.isoformat()])
+    _sheet(wb, _("Definitions"), [_("Indicator"), _("What it counts")], rows)
+
+
 def cell(figures, name):
     """A figure as a spreadsheet value: numbers stay numbers, unknown is empty."""
     value = getattr(figures, name)
@@ -71,7 +92,7 @@ def _bytes(wb) -> bytes:
 
 def county_workbook(dash) -> bytes:
     wb = Workbook()
-    header = [_("Township")] + [label for _n, label in COUNTY_COLUMNS]
+    header = [_("Township")] + _headings(COUNTY_COLUMNS)
     rows = [[r.township.name] + [cell(r.figures, n) for n, _l in COUNTY_COLUMNS] for r in dash.rows]
     rows.append([_("Total")] + [cell(dash.total, n) for n, _l in COUNTY_COLUMNS])
     _sheet(wb, f"{dash.county.name} {dash.year}", header, rows, first=True)
@@ -79,7 +100,7 @@ def county_workbook(dash) -> bytes:
     _sheet(
         wb,
         _("Trend"),
-        [_("Year")] + [label for _n, label in trend_cols],
+        [_("Year")] + _headings(trend_cols),
         [[y] + [cell(f, n) for n, _l in trend_cols] for y, f in dash.trend],
     )
     _sheet(
@@ -91,6 +112,7 @@ def county_workbook(dash) -> bytes:
             for label, v in zip(FUNNEL_LABELS, [v for _k, v in dash.funnel], strict=True)
         ],
     )
+    _definitions_sheet(wb, dash.as_of)
     return _bytes(wb)
 
 
@@ -112,7 +134,7 @@ def township_workbook(dash) -> bytes:
             _("Invested (10,000 yuan)"),
             _("Open hand-overs"),
             _("Overdue hand-overs"),
-            _("Satisfaction rate"),
+            heading("satisfaction", _("Satisfaction rate")),
             _("Grade"),
         ],
         [
@@ -138,15 +160,16 @@ def township_workbook(dash) -> bytes:
     _sheet(
         wb,
         _("Trend"),
-        [_("Year")] + [label for _n, label in trend_cols],
+        [_("Year")] + _headings(trend_cols),
         [[y] + [cell(f, n) for n, _l in trend_cols] for y, f in dash.trend],
     )
     _sheet(
         wb,
         _("Figures"),
         [_("Indicator"), _("Value")],
-        [[str(label), cell(dash.figures, n)] for n, label in COUNTY_COLUMNS],
+        [[heading(n, label), cell(dash.figures, n)] for n, label in COUNTY_COLUMNS],
     )
+    _definitions_sheet(wb, dash.as_of)
     return _bytes(wb)
 
 

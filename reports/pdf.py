@@ -83,18 +83,24 @@ def _thumb(path: str) -> str | None:
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def report_as_of(report):
+    """A quarterly report counts what was recorded by its quarter's last day, so producing it
+    again later gives the same figures."""
+    return domain.quarter_end(report.year, report.quarter)
+
+
 def township_context(report, progress: Progress = _noop) -> dict:
     township = report.township
-    dash = selectors.township_dashboard(township, report.year)
+    as_of = report_as_of(report)
+    dash = selectors.township_dashboard(township, report.year, as_of=as_of)
     progress(20)
     projects = []
+    ids = [r.project.pk for r in dash.projects if r.project]
     photos = {
         pid: [t for t in (_thumb(path) for path in paths) if t]
-        for pid, paths in selectors.photo_files(
-            [r.project.pk for r in dash.projects if r.project]
-        ).items()
+        for pid, paths in selectors.photo_files(ids, as_of=as_of).items()
     }
-    milestones = selectors.milestone_rows([r.project.pk for r in dash.projects if r.project])
+    milestones = selectors.milestone_rows(ids, as_of=as_of)
     total = max(1, len(dash.projects))
     for i, row in enumerate(dash.projects, start=1):
         project = row.project
@@ -110,7 +116,7 @@ def township_context(report, progress: Progress = _noop) -> dict:
                 "thumbs": photos.get(project.pk, []) if project else [],
                 "milestones": milestones.get(project.pk, []) if project else [],
                 "investment": domain.money(row.investment),
-                "yes_rate": domain.pct(row.yes_rate),
+                "yes_rate": row.yes_share_text,
                 "satisfaction": row.satisfaction,
                 "satisfaction_rate": domain.pct(row.satisfaction["rate"])
                 if row.satisfaction
@@ -179,7 +185,7 @@ def render_township_report(*, report, progress: Progress = _noop) -> bytes:
 
 
 def county_context(report, progress: Progress = _noop) -> dict:
-    dash = selectors.county_dashboard(report.county, report.year)
+    dash = selectors.county_dashboard(report.county, report.year, as_of=report_as_of(report))
     progress(30)
     _test_delay()
     rows = [

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from congress.models import County, Township
 from congress.permissions import get_scope
+from cycle import indicators
 from livelihood.downloads import protected_file
 
 from . import domain, export, selectors, services
@@ -238,7 +239,16 @@ def _county_context(county, year) -> dict:
             "suggestions": str(_("Suggestions")),
         },
     }
-    return {"dash": dash, "years": years, "chart": chart, "columns": export.COUNTY_COLUMNS}
+    return {
+        "dash": dash,
+        "years": years,
+        "chart": chart,
+        "columns": [
+            (name, label, indicators.DEFINITIONS[name].text)
+            for name, label in export.COUNTY_COLUMNS
+        ],
+        "definitions": indicators.DEFINITIONS,
+    }
 
 
 @login_required
@@ -295,6 +305,7 @@ def township_dashboard(request, pk, year=None):
             "chart": chart,
             "is_reviewer": township.county_id in scope.reviewer_counties,
             "can_request": user_can_request_township_report(request.user, township),
+            "definitions": indicators.DEFINITIONS,
         },
     )
 
@@ -335,7 +346,7 @@ def project_dashboard(request, pk):
                 "cr": cr,
                 "vote": vote,
                 "plan": plan,
-                "yes_rate": domain.pct(domain.rate(cr.yes, cr.vote_result.pass_base_count)),
+                "yes_rate": indicators.yes_share_text(cr.yes, cr.vote_result.pass_base_count),
             }
         )
     year = next((r["plan"].year for r in reversed(rows) if r["plan"]), None)
@@ -383,11 +394,9 @@ def public_township(request, pk, year=None):
     if year is None:
         year = years[0] if years else None
     projects = selectors.elected_rows(township_id=township.pk, year=year) if year else []
-    evidence = selectors.evidence_rows([r.project for r in projects if r.project is not None])
     milestones = selectors.milestone_rows([r.project.pk for r in projects if r.project])
     for row in projects:
         if row.project is not None:
-            row.evidence = evidence.get(row.project.pk)
             row.milestones = milestones.get(row.project.pk, [])
     return render(
         request,
@@ -398,5 +407,6 @@ def public_township(request, pk, year=None):
             "years": years,
             "projects": projects,
             "votes": selectors.public_votes(township, year) if year else [],
+            "definitions": indicators.DEFINITIONS,
         },
     )

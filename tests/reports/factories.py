@@ -37,18 +37,24 @@ def published_plan(
     elected=3,
     status=VoteStatus.PUBLISHED,
     suggestions=0,
+    published_at=None,
 ):
     """A plan of ``titles`` candidates; the first ``elected`` are elected in a vote with
-    ``status``. ``suggestions`` suggestions are received in the collection window."""
+    ``status``. ``suggestions`` suggestions are received in the collection window. The
+    projects date from the year before, the list is locked on 1 March and the vote published
+    on ``published_at`` (default 20 March of the plan year): figures are as of a date."""
+    published_at = published_at or datetime.datetime(year, 3, 20, 2, tzinfo=datetime.UTC)
     plan = AnnualPlan.objects.create(township=township, year=year, slots=max(1, elected))
-    clist = CandidateList.objects.create(plan=plan, locked_at=timezone.now())
+    clist = CandidateList.objects.create(
+        plan=plan, locked_at=datetime.datetime(year, 3, 1, 2, tzinfo=datetime.UTC)
+    )
     vote = Vote.objects.create(
         session=session,
         candidate_list=clist,
         title=f"{year}年民生实事项目票决",
         status=status,
         slots=max(1, elected),
-        published_at=timezone.now() if status == VoteStatus.PUBLISHED else None,
+        published_at=published_at if status == VoteStatus.PUBLISHED else None,
         **RULES,
     )
     result = VoteResult.objects.create(
@@ -80,6 +86,9 @@ def published_plan(
             implementing_body="镇政府",
             deadline=datetime.date(year, 12, 31),
             status="elected" if is_elected and status == VoteStatus.PUBLISHED else "candidate",
+        )
+        Project.objects.filter(pk=project.pk).update(
+            created_at=datetime.datetime(year - 1, 9, 1, 2, tzinfo=datetime.UTC)
         )
         Candidate.objects.create(candidate_list=clist, project=project, position=i)
         vc = VoteCandidate.objects.create(
@@ -162,6 +171,10 @@ def supervision_records(project, *, budget=120, invested=60, percent=50, overdue
             deadline=datetime.date(2026, 5, 1),
             status="closed",
         )
+    # Recorded in January (bulk rows without ledger steps keep their stored status).
+    LedgerItem.objects.filter(project=project).update(
+        created_at=datetime.datetime(2026, 1, 5, 2, tzinfo=datetime.UTC)
+    )
 
 
 def published_evaluation(plan, session, projects, *, satisfied=25, basic=2, unsatisfied=1):

@@ -37,7 +37,8 @@ def test_township_report_text_has_cover_figures_and_projects(report_world, tmp_p
     assert "2026年第二季度" in text
     assert "东河村道路路灯安装" in text and "镇区污水管网建设" in text
     assert "南塘村文化礼堂" not in text  # not elected
-    assert "票决率 86.67%" in text  # 26 of 30 in office
+    assert "票决率 86.7%" in text  # 26 of 30 in office: the pass base, one decimal
+    assert "通过基数 30 名" in text and "指标口径" in text
     assert "征集意见建议" in text
     assert "尚无进度报告" in text
     assert seen == sorted(seen) and seen[-1] == 80
@@ -89,6 +90,7 @@ def test_township_report_prints_supervision_figures(report_world):
 
 def test_township_report_shows_photo_thumbnails(report_world, settings):
     """A progress report's photo is printed as a thumbnail (an image inside the PDF)."""
+    import datetime
     import io
 
     from django.core.files.base import ContentFile
@@ -104,6 +106,10 @@ def test_township_report_shows_photo_thumbnails(report_world, settings):
     Image.new("RGB", (640, 480), (200, 60, 40)).save(buffer, "JPEG")
     photo = Photo(report=ProgressReport.objects.get(project=project), width=640, height=480)
     photo.file.save("site.jpg", ContentFile(buffer.getvalue()), save=True)
+    # Uploaded with the Q2 report: the Q2 report counts what was recorded by 30 June.
+    Photo.objects.filter(pk=photo.pk).update(
+        created_at=datetime.datetime(2026, 6, 20, 2, tzinfo=datetime.UTC)
+    )
     data = pdf.render_township_report(report=_report(report_world))
     listing = subprocess.run(
         ["pdfimages", "-list", "-"], input=data, capture_output=True, check=False

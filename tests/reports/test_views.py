@@ -117,7 +117,7 @@ def test_county_excel_has_every_table(report_world):
     response = w.client("reviewer").get(f"/dashboard/counties/{w.county.pk}/2026.xlsx")
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
-    assert len(wb.sheetnames) == 3  # townships, trend, funnel
+    assert len(wb.sheetnames) == 4  # townships, trend, funnel, definitions
     first = wb[wb.sheetnames[0]]
     names = [row[0].value for row in first.iter_rows(min_row=2)]
     assert "青石镇" in names and "柳河乡" in names
@@ -141,7 +141,7 @@ def test_project_drill_down(report_world):
     html = response.content.decode()
     assert response.status_code == 200
     assert "东河村道路路灯安装" in html and "70%" in html
-    assert "86.67%" in html  # share of votes for
+    assert "86.7%" in html  # 票决率: 26 of the pass base of 30, one decimal
 
 
 def test_public_township_page_no_login_no_personal_data(report_world):

@@ -1,0 +1,496 @@
+"""Every figure shown to a user, defined once and computed as of a date (reads only).
+
+The results page, the public pages, the receipt lineage, the township and county dashboards,
+the Excel exports, the report PDFs and the API all read these functions. Each counts only
+what was recorded on or before ``as_of``: suggestions by the day received, candidate lists
+by the day locked, votes and evaluations by their publication time, progress reports by
+report date, milestones by the day reached, inspections by date, hand-over items by their
+dated steps. A quarterly report passes its quarter's last day, so regenerating last year's
+Q2 report today gives the figures it gave on 1 July.
+
+Numerators, bases and rounding are in ``cycle.domain.Figures`` (and ``DEFINITIONS`` below,
+which the pages print as footnotes); 票决率 is ``voting.domain.yes_share_tenths``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import County, Township
+from projects.models import (
+    AnnualPlan,
+    Candidate,
+    PlanProject,
+    Project,
+    Suggestion,
+    SuggestionStatus,
+)
+from supervision.selectors.projects import projects_evidence
+from voting import domain as voting_domain
+from voting.models import (
+    ELECTED_RESULT,
+    CandidateResult,
+    EvaluationResult,
+    VoteStatus,
+)
+
+from .domain import Figures, rate
+
+__all__ = [
+    "DEFINITIONS",
+    "Definition",
+    "Figures",
+    "ProjectRow",
+    "county_figures",
+    "day_end",
+    "default_year",
+    "elected_rows",
+    "plan_figures",
+    "projects_evidence",
+    "yes_share",
+    "yes_share_text",
+]
+
+
+@dataclass(frozen=True)
+class Definition:
+    label: str
+    text: str
+
+
+# What each figure counts, over what base, with what rounding: printed beside the figure
+# (on hover, in a footnote, in the PDF and on the workbook's "Definitions" sheet).
+DEFINITIONS = {
+    "suggestions": Definition(
+        _("Suggestions"),
+        _(
+            "Suggestions received in the plan's collection window (by default the year "
+            "before) or merged into a project put forward in the plan, each counted once."
+        ),
+    ),
+    "candidates": Definition(_("Candidates"), _("Projects on the plan's locked candidate list.")),
+    "elected": Definition(_("Elected"), _("Candidates elected by a published project vote.")),
+    "yes_share": Definition(
+        _("Approval rate"),
+        _(
+            "Votes for ÷ the pass base of the vote (deputies in office, due or present, as "
+            "the vote was set up), one decimal; more than half passes."
+        ),
+    ),
+    "investment": Definition(
+        _("Investment (10,000 yuan)"), _("Planned investment of the elected projects.")
+    ),
+    "percent_complete": Definition(
+        _("% complete"),
+        _(
+            "Mean of the latest % complete reported, over elected projects with a progress "
+            "report; two decimals."
+        ),
+    ),
+    "on_time_rate": Definition(
+        _("On-time rate"),
+        _("Completed on or before the planned date ÷ projects due or completed; two decimals."),
+    ),
+    "budget_execution": Definition(
+        _("Budget execution"),
+        _("Invested to date ÷ budget, over projects with a progress report; two decimals."),
+    ),
+    "handover_closure": Definition(
+        _("Hand-over closure rate"),
+        _("Hand-over items closed ÷ all hand-over items; two decimals."),
+    ),
+    "overdue": Definition(
+        _("Overdue hand-overs"),
+        _("Hand-over items awaiting the department past their deadline."),
+    ),
+    "satisfaction": Definition(
+        _("Satisfaction rate"),
+        _("'Satisfied' votes ÷ ballots returned, over the published evaluations; two decimals."),
+    ),
+    "satisfaction_basic": Definition(
+        _("Satisfied or basically satisfied"),
+        _("'Satisfied' and 'basically satisfied' votes ÷ ballots returned; two decimals."),
+    ),
+}
+
+
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The last instant of ``day`` in the display zone (Asia/Shanghai)."""
+    start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(start) - datetime.timedelta(microseconds=1)
+
+
+def yes_share(yes: int, pass_base: int) -> Decimal | None:
+    """票决率 as a number (one decimal) for charts and sheets: voting's own definition."""
+    tenths = voting_domain.yes_share_tenths(yes, pass_base=pass_base)
+    return None if tenths is None else Decimal(tenths) / 10
+
+
+def yes_share_text(yes: int, pass_base: int) -> str:
+    """票决率 as printed (93.3%): voting's own definition."""
+    return voting_domain.yes_share(yes, pass_base=pass_base)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per plan, in one SQL statement of correlated subqueries for any number of plans
+
+
+def _count(qs) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            qs.order_by()
+            .annotate(_one=Value(1, output_field=IntegerField()))
+            .values("_one")
+            .annotate(c=Count("pk"))
+            .values("c")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _sum(qs, expr, output_field):
+    return Subquery(
+        qs.order_by()
+        .annotate(_one=Value(1, output_field=IntegerField()))
+        .values("_one")
+        .annotate(s=Sum(expr))
+        .values("s")[:1],
+        output_field=output_field,
+    )
+
+
+def _make_date(year_expr, month: int, day: int) -> Func:
+    return Func(year_expr, Value(month), Value(day), function="make_date", output_field=DateField())
+
+
+def _elected(end: datetime.datetime) -> Q:
+    """Elected by a published project vote, published by ``end``."""
+    return ELECTED_RESULT & Q(vote_result__vote__published_at__lte=end)
+
+
+def _annotate(plans: QuerySet[AnnualPlan], *, as_of: datetime.date) -> QuerySet[AnnualPlan]:
+    end = day_end(as_of)
+    in_plan = Exists(
+        PlanProject.objects.filter(
+            plan_id=OuterRef(OuterRef("pk")), project_id=OuterRef("project_id"), added_at__lte=end
+        )
+    ) | Exists(
+        Candidate.objects.filter(
+            candidate_list__plan_id=OuterRef(OuterRef("pk")),
+            candidate_list__locked_at__lte=end,
+            project_id=OuterRef("project_id"),
+        )
+    )
+    suggestions = Suggestion.objects.filter(
+        Q(
+            created_at__date__gte=OuterRef("window_start"),
+            created_at__date__lte=OuterRef("window_end"),
+        )
+        | (Q(status=SuggestionStatus.MERGED) & in_plan),
+        township_id=OuterRef("township_id"),
+        created_at__lte=end,
+    )
+    reserve = Project.objects.filter(township_id=OuterRef("township_id"), created_at__lte=end)
+    candidates = Candidate.objects.filter(
+        candidate_list__plan_id=OuterRef("pk"), candidate_list__locked_at__lte=end
+    )
+    elected = CandidateResult.objects.filter(
+        _elected(end), vote_result__vote__candidate_list__plan_id=OuterRef("pk")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    evaluations = EvaluationResult.objects.filter(
+        vote_result__vote__plan_id=OuterRef("pk"),
+        vote_result__vote__status=VoteStatus.PUBLISHED,
+        vote_result__vote__published_at__lte=end,
+    )
+    return (
+        plans.annotate(
+            window_start=Coalesce(
+                F("collection_start"), _make_date(F("year") - 1, 1, 1), output_field=DateField()
+            ),
+            window_end=Coalesce(
+                F("collection_end"), _make_date(F("year") - 1, 12, 31), output_field=DateField()
+            ),
+        )
+        .annotate(
+            n_suggestions=_count(suggestions),
+            n_reserve=_count(reserve),
+            n_candidates=_count(candidates),
+            n_elected=_count(elected),
+            investment=Coalesce(
+                _sum(elected, "candidate__investment", money),
+                Value(Decimal("0")),
+                output_field=money,
+            ),
+            eval_satisfied=_sum(evaluations, "satisfied", IntegerField()),
+            eval_basic=_sum(evaluations, "basic", IntegerField()),
+            eval_returned=_sum(evaluations, "vote_result__returned", IntegerField()),
+        )
+        .select_related("township", "township__county")
+    )
+
+
+def _figures_of(plan) -> Figures:
+    return Figures(
+        has_plan=True,
+        suggestions=plan.n_suggestions,
+        reserve=plan.n_reserve,
+        candidates=plan.n_candidates,
+        elected=plan.n_elected,
+        investment=plan.investment,
+        satisfied=plan.eval_satisfied,
+        basic=plan.eval_basic,
+        returned=plan.eval_returned,
+    )
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """What the evidence needs of a project, without loading the model."""
+
+    pk: int
+    estimated_investment: Decimal | None
+    deadline: datetime.date | None
+
+
+def _elected_by_plan(plan_ids: list[int], *, as_of: datetime.date) -> dict[int, list[_Ref]]:
+    """The elected projects of each plan as of the date, in one query of plain values."""
+    out: dict[int, list[_Ref]] = {}
+    rows = (
+        CandidateResult.objects.filter(
+            _elected(day_end(as_of)),
+            candidate__project__isnull=False,
+            vote_result__vote__candidate_list__plan_id__in=plan_ids,
+        )
+        .order_by()
+        .values_list(
+            "vote_result__vote__candidate_list__plan_id",
+            "candidate__project_id",
+            "candidate__project__estimated_investment",
+            "candidate__project__deadline",
+        )
+    )
+    for plan_id, pk, investment, deadline in rows:
+        out.setdefault(plan_id, []).append(_Ref(pk, investment, deadline))
+    return out
+
+
+def plan_figures(
+    plans: QuerySet[AnnualPlan], *, as_of: datetime.date | None = None
+) -> list[tuple[AnnualPlan, Figures]]:
+    """Each plan with its figures as of the date (default today): one statement for the
+    plans' counts, one for their elected projects, five for those projects' evidence —
+    a constant number of queries for any number of plans."""
+    as_of = as_of or timezone.localdate()
+    rows = list(_annotate(plans, as_of=as_of).order_by("year", "township__code"))
+    by_plan = _elected_by_plan([p.pk for p in rows], as_of=as_of)
+    evidence = projects_evidence([ref for refs in by_plan.values() for ref in refs], as_of=as_of)
+    out = []
+    for plan in rows:
+        figures = _figures_of(plan)
+        for ref in by_plan.get(plan.pk, []):
+            figures.add_evidence(evidence[ref.pk])
+        out.append((plan, figures))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# A county: every township for a year, the total and the trend
+
+
+@dataclass
+class TownshipFigures:
+    township: Township
+    figures: Figures
+    plan: AnnualPlan | None = None
+
+
+@dataclass
+class CountyFigures:
+    county: County
+    year: int
+    as_of: datetime.date
+    rows: list[TownshipFigures]
+    total: Figures
+    trend: list[tuple[int, Figures]] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return [y for y, _f in self.trend]
+
+    @property
+    def funnel(self) -> list[tuple[str, int]]:
+        """Top-down: suggestions → candidates → elected."""
+        t = self.total
+        return [
+            ("suggestions", t.suggestions or 0),
+            ("candidates", t.candidates or 0),
+            ("elected", t.elected or 0),
+        ]
+
+
+def county_figures(
+    county: County, year: int, *, as_of: datetime.date | None = None
+) -> CountyFigures:
+    """Every township of the county with its figures for ``year`` as of the date, the total
+    (the sum of the townships) and the trend over all plan years."""
+    as_of = as_of or timezone.localdate()
+    townships = list(Township.objects.filter(county=county).order_by("code"))
+    plans = plan_figures(AnnualPlan.objects.filter(township__county=county), as_of=as_of)
+    this_year = {plan.township_id: (plan, f) for plan, f in plans if plan.year == year}
+    rows, total = [], Figures()
+    for township in townships:
+        plan, figures = this_year.get(township.pk, (None, Figures()))
+        rows.append(TownshipFigures(township=township, figures=figures, plan=plan))
+        total.add(figures)
+    trend: dict[int, Figures] = {}
+    for plan, figures in plans:
+        trend.setdefault(plan.year, Figures()).add(figures)
+    return CountyFigures(
+        county=county,
+        year=year,
+        as_of=as_of,
+        rows=rows,
+        total=total,
+        trend=sorted(trend.items()),
+    )
+
+
+def township_figures(
+    township: Township, *, as_of: datetime.date | None = None
+) -> list[tuple[AnnualPlan, Figures]]:
+    """The township's plans with their figures as of the date, by year."""
+    return plan_figures(AnnualPlan.objects.filter(township=township), as_of=as_of)
+
+
+# ---------------------------------------------------------------------------------------------
+# Elected projects of a plan (the township dashboard, the public page, the PDF)
+
+
+@dataclass
+class ProjectRow:
+    project: Project | None
+    title: str
+    investment: Decimal | None
+    yes: int
+    pass_base: int
+    vote_id: int
+    evidence: dict | None = None
+    satisfaction: dict | None = None
+    milestones: list = field(default_factory=list)
+
+    @property
+    def yes_rate(self) -> Decimal | None:
+        """票决率 (one decimal): 赞成 ÷ the vote's pass base."""
+        return yes_share(self.yes, self.pass_base)
+
+    @property
+    def yes_share_text(self) -> str:
+        return voting_domain.yes_share(self.yes, pass_base=self.pass_base)
+
+
+def elected_rows(
+    *, township_id: int, year: int, as_of: datetime.date | None = None
+) -> list[ProjectRow]:
+    """The elected projects of a township's plan as of the date, with their evidence and
+    satisfaction result as of the same date (one query each)."""
+    as_of = as_of or timezone.localdate()
+    results = (
+        CandidateResult.objects.filter(
+            _elected(day_end(as_of)),
+            vote_result__vote__candidate_list__plan__township_id=township_id,
+            vote_result__vote__candidate_list__plan__year=year,
+        )
+        .select_related("candidate", "candidate__project", "vote_result")
+        .order_by("candidate__vote_id", "candidate__position")
+    )
+    rows = [
+        ProjectRow(
+            project=cr.candidate.project,
+            title=cr.candidate.title,
+            investment=cr.candidate.investment,
+            yes=cr.yes,
+            pass_base=cr.vote_result.pass_base_count,
+            vote_id=cr.vote_result.vote_id,
+        )
+        for cr in results
+    ]
+    projects = [r.project for r in rows if r.project is not None]
+    evidence = projects_evidence(projects, as_of=as_of)
+    ratings = satisfaction_rows([p.pk for p in projects], as_of=as_of)
+    for row in rows:
+        if row.project is not None:
+            row.evidence = evidence.get(row.project.pk)
+            row.satisfaction = ratings.get(row.project.pk)
+    return rows
+
+
+def satisfaction_rows(project_ids: list[int], *, as_of: datetime.date | None = None) -> dict:
+    """Each project's satisfaction result published by the date (E3 rates, two decimals)."""
+    if not project_ids:
+        return {}
+    end = day_end(as_of or timezone.localdate())
+    found = {}
+    for ev in (
+        EvaluationResult.objects.filter(
+            candidate__project_id__in=project_ids,
+            vote_result__vote__status=VoteStatus.PUBLISHED,
+            vote_result__vote__published_at__lte=end,
+        )
+        .select_related("vote_result", "candidate")
+        .order_by("vote_result__vote__published_at", "vote_result__vote_id")
+    ):
+        returned = ev.vote_result.returned
+        found[ev.candidate.project_id] = {
+            "grade": ev.get_grade_display() if ev.grade else "",
+            "grade_code": ev.grade,
+            "satisfied": ev.satisfied,
+            "basic": ev.basic,
+            "unsatisfied": ev.unsatisfied,
+            "returned": returned,
+            "rate": rate(ev.satisfied, returned),
+            "rate_basic": rate(ev.satisfied + ev.basic, returned),
+        }
+    return found
+
+
+def default_year(*, county: County | None = None, township: Township | None = None) -> int:
+    """The latest plan year with a published project vote; else the latest plan year; else
+    this year."""
+    plans = AnnualPlan.objects.all()
+    if township is not None:
+        plans = plans.filter(township=township)
+    elif county is not None:
+        plans = plans.filter(township__county=county)
+    published = (
+        plans.filter(
+            candidate_list__votes__status=VoteStatus.PUBLISHED,
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    latest = published or plans.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
