@@ -63,11 +63,18 @@ FUNNEL_LABELS = {
 }
 
 
+def _candidate_list(plan) -> CandidateList:
+    """The plan's candidate list, or an empty unsaved one to show: reads never write (the
+    list is created, under a lock, by the service that first puts a candidate on it)."""
+    found = CandidateList.objects.filter(plan=plan).first()
+    return found if found is not None else CandidateList(plan=plan)
+
+
 @login_required
 def plan_detail(request, pk):
     plan = _plan_or_404(request, pk)
     can_manage = user_can_manage_plan(request.user, plan)
-    candidate_list = CandidateList.objects.get_or_create(plan=plan)[0]
+    candidate_list = _candidate_list(plan)
     add_form = AddProjectsForm(queryset=selectors.reserve_for_plan(plan))
     slots_form = SlotsForm(initial={"slots": plan.slots})
     if request.method == "POST":
@@ -126,7 +133,7 @@ def round_detail(request, pk, position):
     if rnd is None:
         raise Http404
     can_manage = user_can_manage_plan(request.user, plan)
-    candidate_list = CandidateList.objects.get_or_create(plan=plan)[0]
+    candidate_list = _candidate_list(plan)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -176,11 +183,18 @@ def round_detail(request, pk, position):
 def candidate_list(request, pk):
     plan = _plan_or_404(request, pk)
     can_manage = user_can_manage_plan(request.user, plan)
-    clist = CandidateList.objects.get_or_create(plan=plan)[0]
+    clist = _candidate_list(plan)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         try:
+            if clist.pk is None:  # nothing on the list yet: the lock's own refusal
+                check = domain.check_candidate_list(
+                    mode=services.ruleset_for(plan.township).vote_mode,
+                    candidates=0,
+                    slots=plan.slots,
+                )
+                raise ValidationError(services.lock_refusal_message(check))
             services.candidate_list_lock(actor=request.user, candidate_list=clist)
         except ValidationError as exc:
             for message in exc.messages:
@@ -189,7 +203,7 @@ def candidate_list(request, pk):
             messages.success(request, _("The candidate list is locked for the vote."))
         return redirect("projects:candidate_list", pk=plan.pk)
     ruleset = services.ruleset_for(plan.township)
-    rows = list(selectors.candidate_rows(clist))
+    rows = list(selectors.candidate_rows(clist)) if clist.pk else []
     check = domain.check_candidate_list(
         mode=ruleset.vote_mode, candidates=len(rows), slots=plan.slots
     )
@@ -215,8 +229,8 @@ def candidate_pdf(request, pk):
     from ..pdf import render_pdf
 
     plan = _plan_or_404(request, pk)
-    clist = CandidateList.objects.get_or_create(plan=plan)[0]
-    rows = list(selectors.candidate_rows(clist))
+    clist = _candidate_list(plan)
+    rows = list(selectors.candidate_rows(clist)) if clist.pk else []
     pdf = render_pdf(
         "projects/pdf/candidates.html",
         {
