@@ -239,7 +239,13 @@ def final_name(report: Report) -> str:
 
 def _write_atomically(name: str, data: bytes) -> None:
     """Write to a temporary file in the same directory, fsync, then rename into place."""
-    path = Path(default_storage.path(name))
+    try:
+        path = Path(default_storage.path(name))
+    except NotImplementedError:  # object storage: one PUT makes the object whole or not at all
+        from django.core.files.base import ContentFile
+
+        default_storage.save(name, ContentFile(data))
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f"{path.stem}.*.part"):
         stale.unlink(missing_ok=True)  # left by a worker killed before its rename

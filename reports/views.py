@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from congress.models import County, Township
 from congress.permissions import get_scope
 from cycle import indicators
+from livelihood.dbrouter import replica_reads
 from livelihood.downloads import protected_file
 
 from . import domain, export, selectors, services
@@ -122,6 +123,7 @@ def _request_and_list(request, *, township=None, county=None, can_request: bool)
     )
 
 
+@replica_reads
 @login_required
 def township_reports(request, pk):
     township = _township_or_404(request.user, pk)
@@ -132,6 +134,7 @@ def township_reports(request, pk):
     )
 
 
+@replica_reads
 @login_required
 def county_reports(request, pk):
     county = _county_or_404(request.user, pk)
@@ -148,6 +151,7 @@ def _status_context(report: Report) -> dict:
     }
 
 
+@replica_reads
 @login_required
 def report_detail(request, pk):
     report = _report_or_404(request.user, pk)
@@ -156,6 +160,7 @@ def report_detail(request, pk):
     return render(request, "reports/report_detail.html", context)
 
 
+@replica_reads
 @login_required
 def report_progress(request, pk):
     """The progress fragment the detail page polls with HTMX (every 2 s while active)."""
@@ -198,6 +203,7 @@ def report_download(request, pk):
 # Dashboards
 
 
+@replica_reads
 @login_required
 def dashboard_home(request):
     """Where the navigation's "Dashboard" lands: the reviewer's county, or staff's township."""
@@ -251,6 +257,7 @@ def _county_context(county, year) -> dict:
     }
 
 
+@replica_reads
 @login_required
 def county_dashboard(request, pk, year=None):
     county = _county_or_404(request.user, pk)
@@ -260,6 +267,7 @@ def county_dashboard(request, pk, year=None):
     return render(request, "reports/county_dashboard.html", context)
 
 
+@replica_reads
 @login_required
 def county_dashboard_xlsx(request, pk, year):
     county = _county_or_404(request.user, pk)
@@ -269,6 +277,7 @@ def county_dashboard_xlsx(request, pk, year):
     return _xlsx(data, f"{county.name}{year}年民生实事看板.xlsx")
 
 
+@replica_reads
 @login_required
 def township_dashboard(request, pk, year=None):
     township = _township_or_404(request.user, pk)
@@ -310,6 +319,7 @@ def township_dashboard(request, pk, year=None):
     )
 
 
+@replica_reads
 @login_required
 def township_dashboard_xlsx(request, pk, year):
     township = _township_or_404(request.user, pk)
@@ -328,6 +338,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@replica_reads
 @login_required
 def project_dashboard(request, pk):
     """Drill-down to one project: its plan, vote results, supervision evidence, rating."""
@@ -380,11 +391,13 @@ def _evidence_context(evidence: dict | None) -> dict | None:
 # Public transparency pages (no login)
 
 
+@replica_reads
 def public_index(request):
     counties = County.objects.prefetch_related("townships").order_by("code")
     return render(request, "reports/public_index.html", {"counties": counties})
 
 
+@replica_reads
 def public_township(request, pk, year=None):
     township = Township.objects.select_related("county").filter(pk=pk).first()
     if township is None:

@@ -95,6 +95,8 @@ def _database_from_env(default_name: str) -> dict:
 DATABASES = {"default": _database_from_env("pg")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Dashboard/public/report reads to a replica when DATABASES has one (settings/cluster.py).
+DATABASE_ROUTERS = ["livelihood.dbrouter.PrimaryReplicaRouter"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
