@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("votes/<int:pk>/", views.console, name="console"),
     path("votes/<int:pk>/live/", views.console_live, name="console_live"),
+    path("votes/<int:pk>/display/", views.display, name="display"),
+    path("votes/<int:pk>/display/live/", views.display_live, name="display_live"),
     path("votes/<int:pk>/officers/", views.officer_add, name="officer_add"),
     path(
         "votes/<int:pk>/officers/<int:officer_pk>/remove/",

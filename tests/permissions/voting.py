@@ -140,6 +140,9 @@ ROWS = [
     ),
     Row("voting:console", _draft, MANAGE_GET),
     Row("voting:console_live", _draft, MANAGE_GET),
+    Row("voting:display", _draft, MANAGE_GET),
+    Row("voting:display_live", _draft, MANAGE_GET),
+    Row("voting:display", _published, MANAGE_GET),
     Row(
         "voting:officer_add",
         _draft,

@@ -27,6 +27,7 @@ from .console import (
     session_votes,
     vote_create,
 )
+from .display import display, display_live
 from .paper import paper_check, paper_entry
 from .printing import certificate_pdf, notice_pdf, paper_ballot_pdf
 from .results import public_results, results
@@ -45,6 +46,8 @@ __all__ = [
     "codes_print",
     "console",
     "console_live",
+    "display",
+    "display_live",
     "evaluation_create",
     "issued",
     "notice_pdf",
