@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run dev test bench setup lint check messages compilemessages clean-var
+.PHONY: run dev test bench setup lint check messages compilemessages clean-var cluster drill
 
 # gunicorn, DEBUG off: the one to use in a hall.
 run: setup
@@ -19,6 +19,14 @@ test: setup
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The multi-host layout of deploy/ on this machine (ports 18xxx, data in var/cluster/); not
+# part of run or test. `drill` starts it, runs the five scale-out drills, stops it.
+cluster: setup
+	$(PY) scripts/cluster.py
+
+drill: setup
+	$(PY) scripts/drill.py
 
 setup:
 	@PYTHON=$(PYTHON) bash scripts/setup.sh
