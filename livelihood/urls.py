@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("voting.urls")),
     path("", include("reports.urls")),
     path("", include("supervision.urls")),
+    path("", include("stations.urls")),
     path("api/v1/", include(("livelihood.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "voting",
     "supervision",
     "reports",
+    "stations",
     "cycle",
 ]
 
@@ -181,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-reminders": {
         "task": "supervision.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Reminders to the deputies on duty at a liaison station (接待日).
+    "station-duty-reminders": {
+        "task": "stations.tasks.send_duty_reminders",
+        "schedule": crontab(hour=7, minute=30),
     },
     # Quarterly reports of the quarter just ended, for every township and county.
     "quarterly-reports": {

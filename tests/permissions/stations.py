@@ -1,0 +1,112 @@
+"""Permission rows for the stations app (liaison stations, 代表有约, duty records).
+
+A resident books; a deputy sees only their own record; staff their township; reviewers read
+only. Objects are created lazily on the world: a station of the township with a profile (the
+world's deputy and member deputy assigned), a published duty day next month and a reception."""
+
+import datetime
+
+from tests.permission_table import LOGIN, PUBLIC, Row, expect
+
+
+def _objects(w):
+    cached = getattr(w, "_stations_objects", None)
+    if cached is not None:
+        return cached
+    from django.utils import timezone
+
+    from projects.models import LiaisonStation
+    from stations.models import DutyDay, Reception, StationProfile
+
+    station = LiaisonStation.objects.create(township=w.township, name="东河村联络站")
+    profile = StationProfile.objects.create(station=station, level="village")
+    profile.deputies.set([w.deputy, w.member_deputy])
+    day = DutyDay.objects.create(
+        station=station,
+        date=timezone.localdate() + datetime.timedelta(days=30),
+        start=datetime.time(9),
+        end=datetime.time(11),
+        published=True,
+    )
+    day.deputies.set([w.deputy])
+    reception = Reception.objects.create(
+        station=station, date=timezone.localdate(), residents=3, duty_day=None
+    )
+    reception.deputies.set([w.deputy])
+    w._stations_objects = (station, day, reception)
+    return w._stations_objects
+
+
+def _station(w):
+    return {"pk": _objects(w)[0].pk}
+
+
+def _day(w):
+    return {"pk": _objects(w)[1].pk}
+
+
+def _reception(w):
+    return {"pk": _objects(w)[2].pk}
+
+
+def _t(w):
+    return {"pk": w.township.pk}
+
+
+# The township's stations and records: staff, the county's reviewers (read-only).
+STATIONS_VIEW = expect(
+    403,
+    anonymous=LOGIN,
+    staff=200,
+    reviewer=200,
+    superuser=200,
+    staff_other=404,
+    reviewer_other=404,
+)
+STATIONS_MANAGE = expect(
+    403, anonymous=LOGIN, staff=200, superuser=200, staff_other=404, reviewer_other=404
+)
+# A station's (or duty day's, reception's) staff pages: out of scope is 404.
+STATION_VIEW = expect(404, anonymous=LOGIN, staff=200, reviewer=200, superuser=200)
+STATION_MANAGE = expect(404, anonymous=LOGIN, staff=200, reviewer=403, superuser=200)
+STATION_MANAGE_POST = expect(404, anonymous=LOGIN, staff=302, reviewer=403, superuser=302)
+# A deputy's duty record: the deputy themself, staff of the township, the county's reviewers.
+RECORD_VIEW = expect(
+    404, anonymous=LOGIN, deputy=200, group_member=404, staff=200, reviewer=200, superuser=200
+)
+
+ROWS = [
+    Row("stations:station_public", _station, PUBLIC),
+    Row("stations:booking_create", _day, PUBLIC),
+    # Nothing booked in this session: back to the lookup.
+    Row("stations:booking_done", expected=expect(302)),
+    Row("stations:booking_lookup", expected=PUBLIC),
+    Row("stations:my", expected=expect(403, anonymous=LOGIN, deputy=200)),
+    Row("stations:deputy_record", lambda w: {"pk": w.deputy.pk}, RECORD_VIEW),
+    Row(
+        "stations:deputy_record_pdf",
+        lambda w: {"pk": w.deputy.pk, "year": datetime.date.today().year},  # noqa: DTZ011
+        RECORD_VIEW,
+    ),
+    Row("stations:township_stations", _t, STATIONS_VIEW),
+    Row("stations:station_edit", _station, STATION_MANAGE),
+    Row("stations:calendar", _station, STATION_VIEW),
+    Row(
+        "stations:calendar",
+        _station,
+        STATION_MANAGE_POST,
+        method="post",
+        data=lambda w: {"publish": "1"},
+    ),
+    Row("stations:duty_day", _day, STATION_VIEW),
+    Row("stations:reception_create", _station, STATION_MANAGE),
+    Row("stations:reception_detail", _reception, STATION_VIEW),
+    Row("stations:township_records", _t, STATIONS_VIEW),
+    Row("stations:credit_create", _t, STATIONS_MANAGE),
+    Row("stations:duty_items", _t, STATIONS_MANAGE),
+    Row(
+        "stations:county_activity",
+        lambda w: {"pk": w.county.pk},
+        expect(403, anonymous=LOGIN, reviewer=200, superuser=200, reviewer_other=404),
+    ),
+]
