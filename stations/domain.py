@@ -68,8 +68,8 @@ OK, BEHIND, MISSED = "ok", "behind", "missed"
 def frequency_status(*, attended: int, minimum: int, year: int, as_of: datetime.date) -> str:
     """The minimum station frequency: ``missed`` once the year is over (or as good as over)
     with fewer duty days than the minimum; ``behind`` during the year when fewer than the
-    pro-rata share (integer arithmetic: attended × days in year < minimum × days elapsed);
-    else ``ok``."""
+    whole duty days due pro rata (integer arithmetic: minimum × days elapsed // days in
+    year); else ``ok``."""
     if attended >= minimum:
         return OK
     start = datetime.date(year, 1, 1)
@@ -80,7 +80,8 @@ def frequency_status(*, attended: int, minimum: int, year: int, as_of: datetime.
         return OK
     days_in_year = (end - start).days + 1
     elapsed = (as_of - start).days + 1
-    return BEHIND if attended * days_in_year < minimum * elapsed else OK
+    due = minimum * elapsed // days_in_year
+    return BEHIND if attended < due else OK
 
 
 def monthly_dates(year: int, *, weekday: int, nth: int) -> list[datetime.date]:
