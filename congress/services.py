@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from livelihood import xlsx
 
 from . import roster as roster_format
+from .audit import AuditAction
 from .domain import parse_roster_row, roster_duplicate_rows
 from .models import (
     Attendance,
@@ -53,14 +54,15 @@ def snapshot(obj, fields: list[str] | None = None) -> dict:
 def audit_record(
     *,
     actor,
-    action: str,
+    action: AuditAction,
     obj,
     township: Township | None = None,
     county=None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Write one audit row. Call inside the service's transaction."""
+    """Write one audit row. Call inside the service's transaction. ``action`` is an
+    ``AuditAction`` (congress/audit.py), the operation log's vocabulary."""
     if township is not None and county is None:
         county = township.county
     return AuditEvent.objects.create(
@@ -113,7 +115,7 @@ def deputy_create(*, actor, township: Township, **fields) -> Deputy:
     deputy.save()
     audit_record(
         actor=actor,
-        action="deputy.create",
+        action=AuditAction.DEPUTY_CREATE,
         obj=deputy,
         township=township,
         after=snapshot(deputy, DEPUTY_FIELDS),
@@ -136,7 +138,7 @@ def deputy_update(*, actor, deputy: Deputy, **fields) -> Deputy:
     if changed:
         audit_record(
             actor=actor,
-            action="deputy.update",
+            action=AuditAction.DEPUTY_UPDATE,
             obj=deputy,
             township=deputy.township,
             before={k: before[k] for k in changed},
@@ -275,7 +277,7 @@ def roster_import(*, actor, township: Township, data: bytes) -> RosterImportResu
     result = RosterImportResult(created=created, updated=updated, unchanged=unchanged)
     audit_record(
         actor=actor,
-        action="roster.import",
+        action=AuditAction.ROSTER_IMPORT,
         obj=township,
         township=township,
         after={"created": created, "updated": updated, "unchanged": unchanged},
@@ -298,7 +300,7 @@ def session_create(*, actor, term: Term, number: int, date, place: str = "") -> 
     session.save()
     audit_record(
         actor=actor,
-        action="session.create",
+        action=AuditAction.SESSION_CREATE,
         obj=session,
         township=term.township,
         county=term.county,
@@ -330,7 +332,7 @@ def session_open_roll(*, actor, session: Session) -> int:
         session.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="session.open_roll",
+        action=AuditAction.SESSION_OPEN_ROLL,
         obj=session,
         township=session.term.township,
         county=session.term.county,
@@ -357,7 +359,7 @@ def attendance_set(*, actor, session: Session, deputy_id: int, status: str) -> A
         attendance.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
-            action="attendance.set",
+            action=AuditAction.ATTENDANCE_SET,
             obj=attendance,
             township=attendance.session.term.township,
             county=attendance.session.term.county,
@@ -377,7 +379,7 @@ def session_close(*, actor, session: Session) -> Session:
     session.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="session.close",
+        action=AuditAction.SESSION_CLOSE,
         obj=session,
         township=session.term.township,
         county=session.term.county,
@@ -426,7 +428,7 @@ def township_user_create(
         deputy.save(update_fields=["user", "updated_at"])
     audit_record(
         actor=actor,
-        action="account.create",
+        action=AuditAction.ACCOUNT_CREATE,
         obj=user,
         township=township,
         after={"username": username, "role": role or "", "deputy": deputy.pk if deputy else None},
@@ -464,7 +466,7 @@ def ruleset_update(*, actor, ruleset: RuleSet, **fields) -> RuleSet:
     if changed:
         audit_record(
             actor=actor,
-            action="ruleset.update",
+            action=AuditAction.RULESET_UPDATE,
             obj=ruleset,
             township=ruleset.township,
             county=ruleset.county,

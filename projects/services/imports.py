@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from congress.audit import AuditAction
 from congress.models import Deputy, Township, Village
 from congress.services import audit_record
 from livelihood import xlsx
@@ -74,7 +75,7 @@ def suggestion_import(*, actor, township: Township, data: bytes) -> list[Suggest
         created.append(suggestion)
     audit_record(
         actor=actor,
-        action="suggestion.import",
+        action=AuditAction.SUGGESTION_IMPORT,
         obj=township,
         township=township,
         after={"created": len(created)},

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Township
 from congress.permissions import user_can_manage_township
 from congress.services import audit_record
@@ -65,7 +66,7 @@ def plan_create(
     CandidateList.objects.create(plan=plan)
     audit_record(
         actor=actor,
-        action="plan.create",
+        action=AuditAction.PLAN_CREATE,
         obj=plan,
         township=township,
         after={"year": year, "slots": slots, "rounds": list(names)},
@@ -92,7 +93,7 @@ def plan_update(*, actor, plan: AnnualPlan, slots: int) -> AnnualPlan:
     if before != slots:
         audit_record(
             actor=actor,
-            action="plan.update",
+            action=AuditAction.PLAN_UPDATE,
             obj=plan,
             township=plan.township,
             before={"slots": before},
@@ -130,7 +131,7 @@ def plan_add_projects(*, actor, plan: AnnualPlan, projects: Iterable[Project]) -
         )
     audit_record(
         actor=actor,
-        action="plan.add_projects",
+        action=AuditAction.PLAN_ADD_PROJECTS,
         obj=plan,
         township=plan.township,
         after={"projects": ids},
@@ -226,7 +227,7 @@ def round_record_decision(
     _sync_candidates(plan, candidate_list, rounds, entered, decisions)
     audit_record(
         actor=actor,
-        action="round.decide",
+        action=AuditAction.ROUND_DECIDE,
         obj=row,
         township=plan.township,
         before=before,
@@ -269,7 +270,7 @@ def candidate_list_lock(*, actor, candidate_list: CandidateList) -> CandidateLis
     candidate_list.save(update_fields=["locked_at", "locked_by"])
     audit_record(
         actor=actor,
-        action="candidate_list.lock",
+        action=AuditAction.CANDIDATE_LIST_LOCK,
         obj=candidate_list,
         township=plan.township,
         after={
@@ -303,7 +304,7 @@ def project_mark_outcome(*, actor, project: Project, elected: bool) -> Project:
     )
     audit_record(
         actor=actor,
-        action="project.outcome",
+        action=AuditAction.PROJECT_OUTCOME,
         obj=project,
         township=project.township,
         before={"status": before},

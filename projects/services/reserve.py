@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Township, Village
 from congress.permissions import user_can_manage_township
 from congress.services import audit_record, snapshot
@@ -48,7 +49,7 @@ def project_create(*, actor, township: Township, villages: Sequence[Village] = (
     )
     audit_record(
         actor=actor,
-        action="project.create",
+        action=AuditAction.PROJECT_CREATE,
         obj=project,
         township=township,
         after=snapshot(project, list(PROJECT_FIELDS)),
@@ -82,7 +83,7 @@ def project_update(*, actor, project: Project, villages: Sequence[Village] | Non
     if changed:
         audit_record(
             actor=actor,
-            action="project.update",
+            action=AuditAction.PROJECT_UPDATE,
             obj=project,
             township=project.township,
             before={k: before[k] for k in changed},

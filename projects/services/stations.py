@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Deputy, Township, Village
 from congress.permissions import user_can_manage_township
 from congress.services import audit_record
@@ -30,7 +31,7 @@ def station_create(
     link.save()
     audit_record(
         actor=actor,
-        action="station.create",
+        action=AuditAction.STATION_CREATE,
         obj=station,
         township=township,
         after={"name": name, "token": link.token},
@@ -56,7 +57,7 @@ def intake_links_ensure(*, actor, township: Township) -> int:
     if created:
         audit_record(
             actor=actor,
-            action="intake_links.create",
+            action=AuditAction.INTAKE_LINKS_CREATE,
             obj=township,
             township=township,
             after={"created": created},

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Deputy, Township
 from congress.permissions import get_scope, user_can_manage_township
 from congress.services import audit_record, snapshot
@@ -78,7 +79,7 @@ def suggestion_submit_public(*, link: IntakeLink, **fields) -> Suggestion:
     # The audit row names the matter and who received it, never the proposer.
     audit_record(
         actor=None,
-        action="suggestion.submit",
+        action=AuditAction.SUGGESTION_SUBMIT,
         obj=suggestion,
         township=suggestion.township,
         after=snapshot(suggestion, PUBLIC_AUDIT_FIELDS),
@@ -120,7 +121,7 @@ def suggestion_create(
     _save_new_suggestion(suggestion)
     audit_record(
         actor=actor,
-        action="suggestion.create",
+        action=AuditAction.SUGGESTION_CREATE,
         obj=suggestion,
         township=township,
         after=snapshot(suggestion, PUBLIC_AUDIT_FIELDS),
@@ -203,7 +204,7 @@ def suggestions_merge(
         suggestion.save()
         audit_record(
             actor=actor,
-            action="suggestion.merge",
+            action=AuditAction.SUGGESTION_MERGE,
             obj=suggestion,
             township=township,
             before={"status": before},
@@ -253,7 +254,7 @@ def suggestions_reject(
         suggestion.save()
         audit_record(
             actor=actor,
-            action="suggestion.reject",
+            action=AuditAction.SUGGESTION_REJECT,
             obj=suggestion,
             township=township,
             before=before,
@@ -273,7 +274,7 @@ def suggestion_reply(*, actor, suggestion: Suggestion, reply: str) -> Suggestion
     suggestion.save(update_fields=["reply", "updated_at"])
     audit_record(
         actor=actor,
-        action="suggestion.reply",
+        action=AuditAction.SUGGESTION_REPLY,
         obj=suggestion,
         township=suggestion.township,
         before={"reply": before},

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Deputy
 from congress.services import audit_record
 from projects.models import AnnualPlan, Project, ProjectStatus
@@ -163,7 +164,7 @@ def groups_propose(*, actor, plan: AnnualPlan) -> list[SupervisionGroup]:
         )
         audit_record(
             actor=actor,
-            action="group.propose",
+            action=AuditAction.GROUP_PROPOSE,
             obj=group,
             township=plan.township,
             after={"members": [s.deputy_id for s in proposal.groups[project.pk]]},
@@ -234,7 +235,7 @@ def group_member_add(
     member.save()
     audit_record(
         actor=actor,
-        action="group.member_add",
+        action=AuditAction.GROUP_MEMBER_ADD,
         obj=group,
         township=township,
         before={"members": before},
@@ -292,7 +293,7 @@ def group_member_remove(*, actor, group: SupervisionGroup, deputy: Deputy) -> No
     member.delete()
     audit_record(
         actor=actor,
-        action="group.member_remove",
+        action=AuditAction.GROUP_MEMBER_REMOVE,
         obj=group,
         township=township,
         before={"members": before},
@@ -321,7 +322,7 @@ def group_leader_set(*, actor, group: SupervisionGroup, deputy: Deputy) -> None:
     member.save(update_fields=["is_leader", "duty"])
     audit_record(
         actor=actor,
-        action="group.leader_set",
+        action=AuditAction.GROUP_LEADER_SET,
         obj=group,
         township=township,
         before={"leader": old.deputy_id if old else None},
@@ -345,7 +346,7 @@ def group_member_duty_set(*, actor, group: SupervisionGroup, deputy: Deputy, dut
     member.save(update_fields=["duty"])
     audit_record(
         actor=actor,
-        action="group.duty_set",
+        action=AuditAction.GROUP_DUTY_SET,
         obj=group,
         township=township,
         before={"deputy": deputy.pk, "duty": before},
@@ -378,7 +379,7 @@ def group_confirm(
     group.save()
     audit_record(
         actor=actor,
-        action="group.confirm",
+        action=AuditAction.GROUP_CONFIRM,
         obj=group,
         township=township,
         after={"members": _member_ids(group), "presidium_member": group.presidium_member},

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Deputy
 from congress.services import audit_record
 from projects.models import Project
@@ -55,7 +56,7 @@ def inspection_record(
     _save_photos(actor=actor, uploads=uploads, keep_location=keep_location, inspection=inspection)
     audit_record(
         actor=actor,
-        action="inspection.record",
+        action=AuditAction.INSPECTION_RECORD,
         obj=inspection,
         township=project.township,
         after={"date": str(date), "attendees": sorted(d.pk for d in attendees)},

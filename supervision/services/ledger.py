@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from congress.audit import AuditAction
 from congress.services import audit_record
 from livelihood.i18n import in_site_language
 from projects.models import Project
@@ -47,7 +48,7 @@ def _event(item: LedgerItem, *, actor, action: str, before: str, note: str = "")
     )
     audit_record(
         actor=actor,
-        action=f"ledger.{action}",
+        action=AuditAction(f"ledger.{action}"),
         obj=item,
         township=item.township,
         before={"status": before},
@@ -244,7 +245,7 @@ def item_escalate(
         to_status=item.status,
         note=note,
     )
-    audit_record(actor=actor, action="ledger.escalate", obj=item, township=item.township)
+    audit_record(actor=actor, action=AuditAction.LEDGER_ESCALATE, obj=item, township=item.township)
     _notify_staff(item, kind="item_escalated")
     return item
 
@@ -314,7 +315,7 @@ def project_priority_set(*, actor, project: Project, year: int, reason: str) -> 
     )
     audit_record(
         actor=actor,
-        action="project.priority_set",
+        action=AuditAction.PROJECT_PRIORITY_SET,
         obj=project,
         township=project.township,
         after={"year": year, "reason": reason},

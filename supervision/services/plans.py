@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.services import audit_record, snapshot
 from projects.models import Project, ProjectStatus
 
@@ -47,7 +48,7 @@ def implementation_plan_ensure(*, actor, project: Project) -> ImplementationPlan
     if created:
         audit_record(
             actor=actor,
-            action="implementation_plan.create",
+            action=AuditAction.IMPLEMENTATION_PLAN_CREATE,
             obj=plan,
             township=project.township,
         )
@@ -57,7 +58,7 @@ def implementation_plan_ensure(*, actor, project: Project) -> ImplementationPlan
         )
         audit_record(
             actor=actor,
-            action="project.implementing",
+            action=AuditAction.PROJECT_IMPLEMENTING,
             obj=project,
             township=project.township,
             before={"status": ProjectStatus.ELECTED},
@@ -107,7 +108,7 @@ def implementation_plan_update(
     after["milestones"] = changed
     audit_record(
         actor=actor,
-        action="implementation_plan.update",
+        action=AuditAction.IMPLEMENTATION_PLAN_UPDATE,
         obj=plan,
         township=project.township,
         before=before,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.services import audit_record, snapshot
 from projects.models import Project, ProjectStatus
 
@@ -61,7 +62,7 @@ def progress_report_submit(
         )
     audit_record(
         actor=actor,
-        action="progress_report.submit",
+        action=AuditAction.PROGRESS_REPORT_SUBMIT,
         obj=report,
         township=project.township,
         after=snapshot(report, REPORT_FIELDS + ["over_budget", "slip_days"]),
@@ -72,7 +73,7 @@ def progress_report_submit(
         )
         audit_record(
             actor=actor,
-            action="project.completed",
+            action=AuditAction.PROJECT_COMPLETED,
             obj=project,
             township=project.township,
             before={"status": ProjectStatus.IMPLEMENTING},
