@@ -4,6 +4,7 @@ from congress.demo import DEMO_PASSWORD
 from congress.demo import load_demo as load_congress_demo
 from projects.demo import load_demo as load_projects_demo
 from reports.demo import load_demo as load_reports_demo
+from stations.demo import load_demo as load_stations_demo
 from supervision.demo import load_demo as load_supervision_demo
 from voting.demo import load_demo as load_voting_demo
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         notes = load_voting_demo()
         notes += load_supervision_demo()
         notes += load_reports_demo()
+        notes += load_stations_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in accounts:
