@@ -85,7 +85,8 @@ SESSION_CODE = """
 import json
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-u, _ = get_user_model().objects.get_or_create(username="drill_root", defaults=dict(is_superuser=True, is_staff=True))
+u, _ = get_user_model().objects.get_or_create(
+    username="drill_root", defaults=dict(is_superuser=True, is_staff=True))
 s = SessionStore(); s[SESSION_KEY] = str(u.pk)
 s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create()
@@ -288,7 +289,7 @@ def drill_replica(cluster: cl.Cluster, world: dict, session: str) -> None:
     jar = cookie + (f"; csrftoken={csrf_cookie.group(1)}" if csrf_cookie else "")
     form = f"csrfmiddlewaretoken={csrf.group(1).decode() if csrf else ''}&year=2026&quarter=2"
     st_post, hdr_post, _b = http(page, cookie=jar, data=form.encode(), headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Origin": BASE, "Referer": page})  # fmt: skip
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": BASE, "Referer": page})  # fmt: skip  # noqa: E501
     sticky = re.search(r"livelihood_primary=([^;]+)", hdr_post.get("Set-Cookie", "") or "")
     jar2 = jar + (f"; livelihood_primary={sticky.group(1)}" if sticky else "")
     st_list, _h, listing = http(page, cookie=jar2)
@@ -323,7 +324,7 @@ def drill_scheduler(cluster: cl.Cluster) -> None:
         "import json\nfrom congress.models import County, Township\n"
         "c, _ = County.objects.get_or_create(code='BEAT', defaults={'name': '调度县'})\n"
         "for i in range(10):\n"
-        "    Township.objects.get_or_create(county=c, code=f'BEAT{i:02d}', defaults={'name': f'调度{i}镇'})\n"
+        "    Township.objects.get_or_create(county=c, code=f'BEAT{i:02d}', defaults={'name': f'调度{i}镇'})\n"  # noqa: E501
         "from reports.domain import previous_quarter\nfrom django.utils import timezone\n"
         "y, q = previous_quarter(timezone.localdate())\n"
         "print(json.dumps({'year': y, 'quarter': q, 'townships': Township.objects.count()}))",
@@ -396,7 +397,7 @@ def drill_province(cluster: cl.Cluster, session: str) -> None:
     dj(
         cluster,
         "import json\nfrom congress.models import Township\nfrom reports import services\n"
-        f"for t in Township.objects.filter(code__startswith='PBT').order_by('code')[:{PROVINCE_REPORTS}]:\n"
+        f"for t in Township.objects.filter(code__startswith='PBT').order_by('code')[:{PROVINCE_REPORTS}]:\n"  # noqa: E501
         "    services.report_request(actor=None, township=t, year=2026, quarter=2)\n"
         "print(json.dumps({}))",
     )  # fmt: skip
@@ -404,7 +405,7 @@ def drill_province(cluster: cl.Cluster, session: str) -> None:
     deadline = t0 + 480
     left = PROVINCE_REPORTS
     while time.monotonic() < deadline:
-        left = sql(cl.PORTS["primary"], "SELECT count(*) FROM reports_report r JOIN congress_township t"
+        left = sql(cl.PORTS["primary"], "SELECT count(*) FROM reports_report r JOIN congress_township t"  # noqa: E501
                    " ON t.id = r.township_id WHERE t.code LIKE 'PBT%%' AND r.quarter = 2"
                    " AND r.status NOT IN ('done', 'failed')")[0][0]  # fmt: skip
         if not left:
