@@ -502,6 +502,20 @@ class RuleSet(models.Model):
         default=BlankBallotPolicy.VALID_ABSTAIN,
     )
     trackers_enabled = models.BooleanField(_("ballot trackers"), default=True)
+    # Sealed ballots: the vote's key is split k-of-n among the chief scrutineer and the
+    # scrutineers (0 = every scrutineer named for the vote; 0 = a majority of them).
+    key_holders = models.PositiveSmallIntegerField(
+        _("key holders (n)"),
+        default=0,
+        blank=True,
+        help_text=_("0: every scrutineer named for the vote"),
+    )
+    key_threshold = models.PositiveSmallIntegerField(
+        _("key shares needed to open the box (k)"),
+        default=0,
+        blank=True,
+        help_text=_("0: a majority of the key holders"),
+    )
     # Satisfaction evaluation (E1–E4)
     evaluation_allows_abstain = models.BooleanField(_("evaluation allows 弃权"), default=False)
     evaluation_sub_items = ArrayField(

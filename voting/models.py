@@ -124,6 +124,17 @@ class Vote(CleanTextMixin, models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     void_reason = models.CharField(_("reason the vote is void"), max_length=200, blank=True)
+    # Sealed ballots (voting/sealing.py): the key ceremony keeps only the public key and each
+    # share's fingerprint — never the private key nor a share. k and n are copied from the rule
+    # set (0 = a majority / every scrutineer named) and fixed at the ceremony.
+    key_threshold = models.PositiveSmallIntegerField(_("key shares needed (k)"), default=0)
+    key_holders = models.PositiveSmallIntegerField(_("key holders (n)"), default=0)
+    public_key = models.CharField(_("public key"), max_length=64, blank=True, editable=False)
+    share_fingerprints = models.JSONField(default=list, blank=True, editable=False)
+    key_printings = models.PositiveIntegerField(_("share slip printings"), default=0)
+    sealed_digest = models.CharField(_("sealed box digest"), max_length=64, blank=True)
+    box_opened_at = models.DateTimeField(_("box opened at"), null=True, blank=True)
+    storage_rewritten_at = models.DateTimeField(_("storage rewritten at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -143,6 +154,11 @@ class Vote(CleanTextMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("voting:console", args=[self.pk])
+
+    @property
+    def is_sealed(self) -> bool:
+        """The key ceremony took place: electronic ballots are sealed to the public key."""
+        return bool(self.public_key)
 
     @property
     def is_evaluation(self) -> bool:
@@ -283,6 +299,28 @@ class Ballot(models.Model):
 
     def __str__(self):
         return f"{self.vote_id}:{self.choices}"
+
+
+class SealedBallot(models.Model):
+    """An electronic ballot as cast: its marks sealed to the vote's public key (libsodium
+    sealed box), and the tracker shown to the deputy (a digest of the blob). No deputy, code,
+    time or content. Opened at the count when k scrutineers present their share slips; a blob
+    that does not open is counted as an invalid ballot and listed for the scrutineers."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="sealed_ballots")
+    blob = models.BinaryField()
+    tracker = models.CharField(max_length=16)
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+        ordering = ["tracker", "id"]
+        indexes = [models.Index(fields=["vote", "tracker"])]
+
+    def __str__(self):
+        return f"{self.vote_id}:{self.tracker}"
 
 
 class PaperEntry(models.Model):

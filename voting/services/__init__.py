@@ -6,7 +6,9 @@ Lock order, always: Vote, then BallotCode, then Ballot rows.
 One module per action group: ``setup`` (the vote or evaluation, officers, codes, issued counts,
 opening, the switch to paper), ``casting`` (codes, ballots, closing and the box rewrite),
 ``paper`` (double entry, comparison, decisions), ``count`` (count, certify, publish) and
-``runoff`` (run-offs, further votes, the presidium's tie decision); ``_base`` holds what they
+``runoff`` (run-offs, further votes, the presidium's tie decision), ``opening`` (开箱: the
+sealed box opened with k key share slips, the paper re-vote when the key is lost, the storage
+rewrite after the count); ``_base`` holds what they
 share. Every public name is re-exported here, so ``voting.services.vote_open`` keeps working.
 """
 
@@ -26,6 +28,15 @@ from .count import (
     vote_count,
     vote_publish,
 )
+from .opening import (
+    BALLOT_TABLES,
+    OpenedBox,
+    failed_trackers,
+    share_refusal,
+    storage_rewrite,
+    vote_open_box,
+    vote_paper_revote,
+)
 from .paper import (
     EVALUATION_PAPER_KEYS,
     PAPER_KEYS,
@@ -41,8 +52,11 @@ from .setup import (
     EVALUATED_STATUSES,
     deputies_on_roll,
     evaluation_create,
+    key_holders_of,
+    sealed_ballots_required,
     vote_create,
     vote_generate_codes,
+    vote_key_ceremony,
     vote_officer_add,
     vote_officer_remove,
     vote_open,
@@ -51,6 +65,16 @@ from .setup import (
 )
 
 __all__ = [
+    "BALLOT_TABLES",
+    "OpenedBox",
+    "failed_trackers",
+    "key_holders_of",
+    "sealed_ballots_required",
+    "share_refusal",
+    "storage_rewrite",
+    "vote_key_ceremony",
+    "vote_open_box",
+    "vote_paper_revote",
     "EVALUATED_STATUSES",
     "EVALUATION_PAPER_KEYS",
     "PAPER_KEYS",

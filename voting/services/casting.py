@@ -1,5 +1,7 @@
-"""Casting — no actor, no audit row, no log line: the code is the credential. Closing burns
-the codes and rewrites the box in content order."""
+"""Casting — no actor, no audit row, no log line: the code is the credential. A vote with a
+key ceremony stores each ballot sealed to its public key. Closing burns the codes, rewrites
+the box in content order and the sealed box in tracker order, and fixes the sealed box's
+digest."""
 
 from __future__ import annotations
 
@@ -8,8 +10,16 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .. import domain
-from ..models import Ballot, BallotChannel, BallotCode, Vote, VoteCandidate, VoteStatus
+from .. import domain, sealing
+from ..models import (
+    Ballot,
+    BallotChannel,
+    BallotCode,
+    SealedBallot,
+    Vote,
+    VoteCandidate,
+    VoteStatus,
+)
 from ..permissions import user_can_manage_vote
 from ._base import _audit, _lock, _require, _status_of, _transition, _validate_choices
 
@@ -75,7 +85,11 @@ def code_find_vote(*, typed: str) -> Vote:
 def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
     """Cast one ballot with a code. Exactly once: the code row is locked and marked used in the
     same transaction that stores the ballot; a concurrent or retried submission finds it used
-    and is told "already cast". The ballot row carries no link to the code or to anyone."""
+    and is told "already cast". The ballot row carries no link to the code or to anyone.
+
+    A vote that had its key ceremony stores the ballot sealed: the marks are validated in
+    memory and sealed to the vote's public key before anything is written, so the database,
+    its WAL and every log hold only the sealed blob; the tracker is a digest of the blob."""
     code = domain.normalize_code(typed_code or "")
     if code is None:
         raise BallotRefused("typo")
@@ -86,7 +100,7 @@ def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
         found = list(
             Vote.objects.raw(
                 "SELECT id, kind, status, paper_mode, mode, slots, blank_ballot_policy, "
-                "code_salt, trackers_enabled, evaluation_rules FROM voting_vote "
+                "code_salt, trackers_enabled, evaluation_rules, public_key FROM voting_vote "
                 "WHERE id = %s FOR SHARE",
                 [vote_id],
             )
@@ -96,6 +110,21 @@ def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
         vote = found[0]
         if vote.status != VoteStatus.OPEN or vote.paper_mode:
             raise BallotRefused("not_open")
+        # In memory first: the marks are checked (and sealed) before any row is written.
+        candidates = VoteCandidate.objects.filter(vote=vote).count()
+        refusal = None
+        try:
+            _validate_choices(vote, choices, candidates)
+        except domain.VoteRuleError:
+            refusal = "malformed"
+        if refusal is None and vote.kind != "evaluation":
+            limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=candidates)
+            if choices.count(domain.YES) > limit:
+                # The page enforces the limit; a forged or stale form is refused, not spoiled.
+                refusal = "too_many"
+        blob = None
+        if refusal is None and vote.is_sealed:
+            blob = sealing.seal(bytes.fromhex(vote.public_key), vote_id=vote.pk, choices=choices)
         hashed = domain.code_hash(code, salt=vote.code_salt)
         updated = BallotCode.objects.filter(vote=vote, code_hash=hashed, used=False).update(
             used=True
@@ -103,15 +132,12 @@ def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
         if updated != 1:
             exists = BallotCode.objects.filter(vote=vote, code_hash=hashed).exists()
             raise BallotRefused("already_cast" if exists else "unknown")
-        candidates = VoteCandidate.objects.filter(vote=vote).count()
-        try:
-            _validate_choices(vote, choices, candidates)
-        except domain.VoteRuleError as exc:
-            raise BallotRefused("malformed") from exc
-        limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=candidates)
-        if vote.kind != "evaluation" and choices.count(domain.YES) > limit:
-            # The page enforces the limit; a forged or stale form is refused, not spoiled.
-            raise BallotRefused("too_many")
+        if refusal is not None:
+            raise BallotRefused(refusal)  # rolls the code back: nothing was cast
+        if blob is not None:
+            tracker = sealing.tracker_of(blob)
+            SealedBallot.objects.create(vote=vote, blob=blob, tracker=tracker)
+            return CastReceipt(tracker=tracker)
         status = _status_of(vote, choices)
         tracker = (
             domain.new_tracker(vote_id=vote.pk, choices=choices) if vote.trackers_enabled else ""
@@ -141,6 +167,20 @@ def _rewrite_box(vote: Vote) -> None:
     )
 
 
+def _rewrite_sealed_box(vote: Vote) -> str:
+    """Re-insert the sealed ballots in tracker order and return the sealed box's digest. The
+    blobs are opaque; this only keeps the live rows out of casting order (the dead versions
+    are removed when the storage is rewritten after the count)."""
+    rows = list(
+        SealedBallot.objects.filter(vote=vote).order_by("tracker").values_list("blob", "tracker")
+    )
+    SealedBallot.objects.filter(vote=vote).delete()
+    SealedBallot.objects.bulk_create(
+        [SealedBallot(vote=vote, blob=bytes(b), tracker=t) for b, t in rows], batch_size=5000
+    )
+    return sealing.sealed_box_digest(b for b, _t in rows)
+
+
 @transaction.atomic
 def vote_close(*, actor, vote: Vote) -> Vote:
     """Close the box: burn the codes (delete them, keeping only how many were used) and
@@ -151,8 +191,10 @@ def vote_close(*, actor, vote: Vote) -> Vote:
     vote.codes_used = BallotCode.objects.filter(vote=vote, used=True).count()
     BallotCode.objects.filter(vote=vote).delete()
     _rewrite_box(vote)
+    if vote.is_sealed:
+        vote.sealed_digest = _rewrite_sealed_box(vote)
     vote.status = VoteStatus.CLOSED
     vote.closed_at = timezone.now()
-    vote.save(update_fields=["codes_used", "status", "closed_at"])
+    vote.save(update_fields=["codes_used", "status", "closed_at", "sealed_digest"])
     _audit(vote, actor, "vote.close", electronic_ballots=vote.codes_used)
     return vote

@@ -15,6 +15,7 @@ from ..models import (
     BallotChannel,
     CandidateResult,
     EvaluationResult,
+    SealedBallot,
     Vote,
     VoteResult,
     VoteStatus,
@@ -22,6 +23,7 @@ from ..models import (
 from ..permissions import user_can_certify, user_can_manage_vote, user_can_scrutinize
 from ..selectors import tally_from_database
 from ._base import _audit, _lock, _require, _transition
+from .opening import storage_rewrite
 
 
 def issued_count(vote: Vote, electronic_returned: int) -> int:
@@ -77,6 +79,17 @@ def vote_count(*, actor, vote: Vote) -> VoteResult:
     _transition(vote, (VoteStatus.CLOSED, VoteStatus.COUNTED))
     if vote.paper_issued and not vote.paper_counted:
         raise ValidationError(_("Finish entering and checking the paper ballots first."))
+    if vote.is_sealed and not vote.box_opened_at:
+        if SealedBallot.objects.filter(vote=vote).exists():
+            raise ValidationError(
+                _("Open the sealed box first (开箱): %(k)s key holders present their slips.")
+                % {"k": vote.key_threshold}
+            )
+        vote.box_opened_at = timezone.now()  # an empty sealed box: nothing to open
+        vote.save(update_fields=["box_opened_at"])
+    # After the count commits, the files of the ballot and code tables are rewritten so no
+    # dead row version in casting order stays on disk (services/opening.py).
+    transaction.on_commit(lambda: storage_rewrite(vote))
     candidates = list(vote.candidates.order_by("position"))
     if vote.kind == "evaluation":
         return _count_evaluation(actor, vote, candidates)

@@ -33,6 +33,8 @@ def _child_vote(vote: Vote, *, title: str, slots: int, mode: str, rows) -> Vote:
         shortfall_rule=vote.shortfall_rule,
         blank_ballot_policy=vote.blank_ballot_policy,
         trackers_enabled=vote.trackers_enabled,
+        key_holders=vote.key_holders,
+        key_threshold=vote.key_threshold,
     )
     VoteCandidate.objects.bulk_create(
         VoteCandidate(

@@ -4,7 +4,9 @@ issued, opening and the switch to paper."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,7 @@ from congress.models import Attendance, RuleSet
 from congress.selectors import session_headcount
 from congress.services import audit_record
 
-from .. import domain, hooks
+from .. import domain, hooks, sealing
 from ..messages import rule_message
 from ..models import BallotCode, OfficerRole, Vote, VoteCandidate, VoteOfficer, VoteStatus
 from ..permissions import user_can_manage_vote
@@ -33,6 +35,8 @@ def _copy_rules(rules: RuleSet) -> dict:
         "shortfall_rule": rules.shortfall_rule,
         "blank_ballot_policy": rules.blank_ballot_policy,
         "trackers_enabled": rules.trackers_enabled,
+        "key_holders": rules.key_holders,
+        "key_threshold": rules.key_threshold,
     }
 
 
@@ -291,6 +295,10 @@ def vote_open(*, actor, vote: Vote) -> Vote:
         )
     if not vote.paper_mode and vote.codes_generated == 0:
         raise ValidationError(_("Generate and print the code slips first."))
+    if not vote.paper_mode and not vote.is_sealed and sealed_ballots_required():
+        raise ValidationError(
+            _("Print the key share slips (密钥分片) first: ballots are sealed to the vote's key.")
+        )
     vote.status = VoteStatus.OPEN
     vote.opened_at = timezone.now()
     vote.save(update_fields=["status", "opened_at"])
@@ -309,3 +317,107 @@ def vote_switch_to_paper(*, actor, vote: Vote) -> Vote:
     vote.save(update_fields=["paper_mode"])
     _audit(vote, actor, "vote.paper_mode")
     return vote
+
+
+def sealed_ballots_required() -> bool:
+    """Whether a vote may open for electronic casting only after its key ceremony. Not yet
+    the default: votes set up without a ceremony still store their ballots unsealed, as
+    before (the console warns). ``VOTING_REQUIRE_KEY_CEREMONY = True`` makes it mandatory."""
+    return bool(getattr(settings, "VOTING_REQUIRE_KEY_CEREMONY", False))
+
+
+def key_holders_of(vote: Vote) -> list[VoteOfficer]:
+    """The key holders, in slip order: the chief scrutineer, then the scrutineers."""
+    officers = list(
+        vote.officers.filter(
+            role__in=(OfficerRole.CHIEF_SCRUTINEER, OfficerRole.SCRUTINEER)
+        ).order_by("role", "id")
+    )
+    return sorted(officers, key=lambda o: o.role != OfficerRole.CHIEF_SCRUTINEER)
+
+
+@dataclass(frozen=True)
+class ShareSlip:
+    index: int
+    holder: str  # the officer's name, or "" for a spare holder
+    role: str  # the officer's role label
+    typed: str  # the typed form (59 symbols + check), shown once on the printed slip
+
+
+@dataclass(frozen=True)
+class CeremonyResult:
+    slips: list[ShareSlip]
+    threshold: int
+    holders: int
+    key_fingerprint: str
+
+
+@transaction.atomic
+def vote_key_ceremony(*, actor, vote: Vote, seen_printings: int | None = None) -> CeremonyResult:
+    """密钥分发: make the vote's key pair, split its private key k-of-n among the chief
+    scrutineer and the scrutineers, and return the share slips, once, for printing. The vote
+    keeps the public key and each share's fingerprint; the private key and the shares live
+    only in this call and the PDF response. Printing again (before opening) makes a new key
+    and voids every earlier slip."""
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.DRAFT,))
+    if seen_printings is not None and seen_printings != vote.key_printings:
+        raise ValidationError(
+            _(
+                "Key share slips were printed a moment ago from another window or by a "
+                "repeated click; those slips stay valid. Print new ones only if they are lost."
+            )
+        )
+    officers = key_holders_of(vote)
+    if not officers:
+        raise ValidationError(
+            _("Name the chief scrutineer and the scrutineers first: they hold the key.")
+        )
+    rules_n = vote.key_holders or len(officers)
+    holders = rules_n
+    threshold = vote.key_threshold or sealing.default_threshold(holders)
+    if not 1 <= threshold <= holders <= 255:
+        raise ValidationError(
+            _("The rules ask for %(k)s of %(n)s key shares, which cannot be met.")
+            % {"k": threshold, "n": holders}
+        )
+    ceremony = sealing.key_ceremony(vote_id=vote.pk, threshold=threshold, holders=holders)
+    vote.public_key = ceremony.public_key.hex()
+    vote.share_fingerprints = [sealing.share_fingerprint(s) for s in ceremony.shares]
+    vote.key_printings += 1
+    vote.key_threshold, vote.key_holders = threshold, holders  # fixed from now on
+    vote.save(
+        update_fields=[
+            "public_key",
+            "share_fingerprints",
+            "key_printings",
+            "key_threshold",
+            "key_holders",
+        ]
+    )
+    _audit(
+        vote,
+        actor,
+        "vote.key_ceremony",
+        threshold=threshold,
+        holders=holders,
+        key=sealing.key_fingerprint(ceremony.public_key),
+    )
+    slips = []
+    for share in ceremony.shares:
+        officer = officers[share.index - 1] if share.index <= len(officers) else None
+        slips.append(
+            ShareSlip(
+                index=share.index,
+                holder=officer.name if officer else "",
+                role=str(officer.get_role_display()) if officer else str(_("Key holder")),
+                typed=sealing.encode_share(share),
+            )
+        )
+    return CeremonyResult(
+        slips=slips,
+        threshold=threshold,
+        holders=holders,
+        key_fingerprint=sealing.key_fingerprint(ceremony.public_key),
+    )

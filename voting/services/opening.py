@@ -1,0 +1,226 @@
+"""Opening the sealed box (开箱) at the count, the paper re-vote when the key cannot be
+rebuilt, and rewriting the ballot storage so nothing in casting order stays on disk."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .. import domain, sealing
+from ..models import (
+    Ballot,
+    BallotChannel,
+    SealedBallot,
+    Vote,
+    VoteStatus,
+)
+from ..permissions import user_can_manage_vote, user_can_scrutinize
+from ._base import _audit, _lock, _require, _status_of, _transition, _validate_choices
+
+logger = logging.getLogger(__name__)
+
+# The tables whose files hold ballots, codes and sealed blobs: rewritten whole after a count.
+BALLOT_TABLES = ("voting_ballot", "voting_ballotcode", "voting_sealedballot")
+
+
+@dataclass(frozen=True)
+class OpenedBox:
+    opened: int
+    failed: list[str]  # trackers of the sealed ballots that did not open (counted invalid)
+
+
+def share_refusal(exc: sealing.ShareError) -> str:
+    """Why the presented slips were refused, for the count page."""
+    slip = exc.params.get("slip")
+    if exc.code == "too_few":
+        need, have = exc.params["need"], exc.params["have"]
+        return ngettext(
+            "%(have)s key share slip presented: %(need)s more is needed to open the box.",
+            "%(have)s key share slips presented: %(need)s more are needed to open the box.",
+            need,
+        ) % {"have": have, "need": need}
+    messages = {
+        "typo": _("Slip %(slip)s: the typed form has a typo (its check symbol does not match)."),
+        "other_vote": _("Slip %(slip)s belongs to another vote."),
+        "corrupt": _("Slip %(slip)s is corrupted or was voided by a later printing."),
+        "duplicate": _("Slip %(slip)s was presented twice."),
+        "wrong_key": _("The slips do not rebuild this vote's key."),
+    }
+    return messages[exc.code] % {"slip": slip}
+
+
+def _invalid_marks(vote: Vote, candidates: int) -> str:
+    if vote.kind == "evaluation":
+        length = domain.evaluation_length(
+            projects=candidates, sub_items=len(vote.evaluation_rules.get("sub_items", []))
+        )
+    else:
+        length = candidates
+    return domain.NO_MARK * length
+
+
+def vote_open_box(*, actor, vote: Vote, typed_shares: list[str]) -> OpenedBox:
+    """开箱: with k share slips, rebuild the vote's private key in memory, open every sealed
+    ballot, validate it and write the opened box in content order in one transaction; the key
+    is dropped on return. A blob that does not open is an invalid ballot, listed by tracker.
+    Refused with fewer than k slips, a slip of another vote, or a corrupted slip."""
+    with transaction.atomic():
+        vote = _lock(vote)
+        _require(user_can_manage_vote(actor, vote) or user_can_scrutinize(actor, vote))
+        _transition(vote, (VoteStatus.CLOSED,))
+        if not vote.is_sealed:
+            raise ValidationError(_("This vote's ballots are not sealed."))
+        if vote.box_opened_at:
+            raise ValidationError(_("The sealed box is already open."))
+        try:
+            key = sealing.rebuild_key(
+                typed_shares,
+                vote_id=vote.pk,
+                public_key=bytes.fromhex(vote.public_key),
+                fingerprints=vote.share_fingerprints,
+                threshold=vote.key_threshold,
+            )
+        except sealing.ShareError as exc:
+            raise ValidationError(share_refusal(exc)) from exc
+        open_one = sealing.opener(key)
+        del key
+        candidates = vote.candidates.count()
+        limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=candidates)
+        rows: list[tuple[str, str]] = []
+        failed: list[str] = []
+        for blob, tracker in SealedBallot.objects.filter(vote=vote).values_list("blob", "tracker"):
+            choices = open_one(blob, vote_id=vote.pk)
+            ok = choices is not None
+            if ok:
+                try:
+                    _validate_choices(vote, choices, candidates)
+                except domain.VoteRuleError:
+                    ok = False
+            if ok and vote.kind != "evaluation" and choices.count(domain.YES) > limit:
+                ok = False
+            if ok:
+                rows.append((choices, _status_of(vote, choices)))
+            else:
+                failed.append(tracker)
+                rows.append((_invalid_marks(vote, candidates), domain.INVALID))
+        del open_one
+        if failed:
+            SealedBallot.objects.filter(vote=vote, tracker__in=failed).update(failed=True)
+        rows.sort()
+        Ballot.objects.bulk_create(
+            [
+                Ballot(vote=vote, choices=c, status=s, channel=BallotChannel.ELECTRONIC)
+                for c, s in rows
+            ],
+            batch_size=5000,
+        )
+        vote.box_opened_at = timezone.now()
+        vote.save(update_fields=["box_opened_at"])
+        _audit(vote, actor, "vote.open_box", opened=len(rows) - len(failed), failed=len(failed))
+    return OpenedBox(opened=len(rows) - len(failed), failed=failed)
+
+
+def failed_trackers(vote: Vote) -> list[str]:
+    return list(
+        SealedBallot.objects.filter(vote=vote, failed=True)
+        .order_by("tracker")
+        .values_list("tracker", flat=True)
+    )
+
+
+def _older_transactions(cursor, since) -> int:
+    """Transactions (in any database of the cluster) that began before ``since`` and still
+    hold a transaction id or a snapshot: while one runs, VACUUM must keep the row versions it
+    might see, dead or not."""
+    cursor.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+        "AND xact_start < %s AND (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL)",
+        [since],
+    )
+    return cursor.fetchone()[0]
+
+
+def storage_rewrite(vote: Vote | None = None, *, wait: float = 5.0) -> bool:
+    """Rewrite the files of the ballot, code and sealed-ballot tables (VACUUM FULL), so that no
+    dead version of a ballot or code row — with its transaction id, in casting order — stays
+    on disk. VACUUM cannot run in a transaction: this is called after the count commits, on the
+    connection's autocommit state. A transaction older than the deletions (a long report, a
+    backup) would make VACUUM keep them, so the rewrite waits up to ``wait`` seconds for such
+    transactions to end. Returns False (and logs) when it could not be done;
+    ``manage.py voting_rewrite_storage`` runs it again and the console says it is pending."""
+    if connection.in_atomic_block:
+        return False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp()")
+            since = cursor.fetchone()[0]
+            deadline = time.monotonic() + wait
+            while _older_transactions(cursor, since):
+                if time.monotonic() > deadline:
+                    logger.warning("ballot storage rewrite postponed: older transactions run")
+                    return False
+                time.sleep(0.2)
+            cursor.execute("SET lock_timeout = '20s'")
+            try:
+                for table in BALLOT_TABLES:
+                    cursor.execute(f"VACUUM (FULL, ANALYZE) {table}")
+            finally:
+                cursor.execute("SET lock_timeout = 0")
+    except Exception:  # a lock timeout or a lost connection: the console says it is pending
+        logger.warning("ballot storage rewrite postponed", exc_info=True)
+        return False
+    stamp = timezone.now()
+    filters = {"pk": vote.pk} if vote else {}
+    Vote.objects.filter(**filters, storage_rewritten_at__isnull=True).exclude(
+        status__in=(VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED)
+    ).update(storage_rewritten_at=stamp)
+    return True
+
+
+def rewrite_storage_after_commit(vote: Vote) -> None:
+    transaction.on_commit(lambda: storage_rewrite(vote))
+
+
+@transaction.atomic
+def vote_paper_revote(*, actor, vote: Vote, reason: str) -> Vote:
+    """The documented fallback when fewer than k key holders can present their slips (slips
+    lost): the presidium orders a paper re-vote. The sealed box stays sealed (it can never be
+    opened); this vote is void, and a new vote of the same candidates and rules is set up,
+    switched to paper ballots, with the same officers. Returns the new vote."""
+    from .setup import evaluation_create, vote_create, vote_switch_to_paper
+
+    vote = _lock(vote)
+    _require(user_can_manage_vote(actor, vote))
+    _transition(vote, (VoteStatus.CLOSED,))
+    if not vote.is_sealed or vote.box_opened_at:
+        raise ValidationError(_("Only a sealed box that cannot be opened calls for a re-vote."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Record the presidium's decision (who decided and why)."))
+    vote.status = VoteStatus.VOID
+    vote.void_reason = str(_("Key shares lost: the presidium ordered a paper re-vote."))[:200]
+    vote.save(update_fields=["status", "void_reason"])
+    _audit(vote, actor, "vote.paper_revote", reason=reason[:200])
+    if vote.kind == "evaluation":
+        new = evaluation_create(actor=actor, session=vote.session, plan=vote.plan, title=vote.title)
+    else:
+        new = vote_create(
+            actor=actor,
+            session=vote.session,
+            candidate_list=vote.candidate_list,
+            title=vote.title,
+        )
+    for officer in vote.officers.all():
+        officer.pk = None
+        officer.vote = new
+        officer.save()
+    new = vote_switch_to_paper(actor=actor, vote=new)
+    transaction.on_commit(lambda: storage_rewrite(vote))
+    return new
