@@ -2,17 +2,19 @@
 
 Above the stage apps, like ``cycle.worklist``: it reads the published results (voting,
 through reports' one definition of an elected project) and the liaison stations (projects),
-so congress, which owns the home view, imports no later stage. Two queries; no personal
-data (only townships, years, counts, and station names and addresses, which are posted
-publicly anyway)."""
+so congress, which owns the home view, imports no later stage. A few queries; no personal
+data (only townships, years, counts, station names and addresses, and the published
+reception days with the deputies on duty, which are posted publicly anyway)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils import timezone
 
 from projects.models import LiaisonStation
+from stations.selectors import published_calendar
 from voting.models import ELECTED_RESULT as ELECTED
 from voting.models import CandidateResult
 
@@ -83,4 +85,9 @@ def liaison_stations() -> list[StationsOfTownship]:
 
 
 def front_door() -> dict:
-    return {"published": published_townships(), "station_groups": liaison_stations()}
+    return {
+        "published": published_townships(),
+        "station_groups": liaison_stations(),
+        # The next published reception days (接待日) at the stations, with who is on duty.
+        "duty_days": published_calendar(today=timezone.localdate()),
+    }
