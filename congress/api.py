@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from . import selectors, services
+from . import filters, selectors, services
 from .models import Attendance, AttendanceStatus, Deputy, Session, Township, Village
 from .permissions import user_can_manage_session, user_can_view_deputy_phone
 
@@ -87,24 +87,20 @@ class TownshipViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class VillageViewSet(viewsets.ReadOnlyModelViewSet):
+    filterset_class = filters.VillageFilter
     serializer_class = VillageSerializer
 
     def get_queryset(self):
         qs = selectors.villages_visible_to(self.request.user).prefetch_related("adjacent")
-        township = self.request.query_params.get("township")
-        if township and township.isdigit():
-            qs = qs.filter(township_id=int(township))
         return qs.order_by("township_id", "name")
 
 
 class DeputyViewSet(viewsets.ReadOnlyModelViewSet):
+    filterset_class = filters.DeputyFilter
     serializer_class = DeputySerializer
 
     def get_queryset(self):
         qs = selectors.deputies_visible_to(self.request.user)
-        township = self.request.query_params.get("township")
-        if township and township.isdigit():
-            qs = qs.filter(township_id=int(township))
         return qs.order_by("township_id", "name", "id")
 
 
@@ -123,6 +119,7 @@ class AttendanceViewSet(
 ):
     """Attendance rows of the sessions the caller can see; staff set a status with PATCH."""
 
+    filterset_class = filters.AttendanceFilter
     serializer_class = AttendanceSerializer
     http_method_names = ["get", "patch", "head", "options"]
     action_permissions = {
@@ -133,9 +130,6 @@ class AttendanceViewSet(
         qs = Attendance.objects.filter(
             session__in=selectors.sessions_visible_to(self.request.user)
         ).select_related("deputy", "session__term")
-        session = self.request.query_params.get("session")
-        if session and session.isdigit():
-            qs = qs.filter(session_id=int(session))
         return qs.order_by("session_id", "deputy__name", "id")
 
     @extend_schema(request=AttendanceUpdateSerializer, responses=AttendanceSerializer)

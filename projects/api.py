@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import domain, ratelimit, selectors, services
+from . import domain, filters, ratelimit, selectors, services
 from .models import (
     AnnualPlan,
     Candidate,
@@ -315,6 +315,7 @@ class ReceiptViewSet(viewsets.GenericViewSet):
 class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
     """Suggestions of the townships where the caller is staff; merge and reject them."""
 
+    filterset_class = filters.SuggestionFilter
     serializer_class = SuggestionSerializer
     action_permissions = {
         "merge": lambda user, s: user_can_triage_suggestions(user, s.township),
@@ -323,14 +324,6 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = selectors.suggestions_for_staff(self.request.user)
-        params = self.request.query_params
-        for name in ("township", "village", "deputy"):
-            value = params.get(name)
-            if value and value.isdigit():
-                qs = qs.filter(**{f"{name}_id": int(value)})
-        for name in ("status", "channel", "category"):
-            if params.get(name):
-                qs = qs.filter(**{name: params[name][:32]})
         return qs.order_by("-created_at", "-id")
 
     @extend_schema(request=MergeSerializer, responses=ProjectSerializer)
@@ -375,15 +368,11 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """Reserve projects of the townships in the caller's scope (no proposer data)."""
 
+    filterset_class = filters.ProjectFilter
     serializer_class = ProjectSerializer
 
     def get_queryset(self):
         qs = selectors.projects_visible_to(self.request.user).prefetch_related("villages")
-        params = self.request.query_params
-        if params.get("township", "").isdigit():
-            qs = qs.filter(township_id=int(params["township"]))
-        if params.get("status"):
-            qs = qs.filter(status=params["status"][:16])
         return qs.order_by("-created_at", "-id")
 
 
@@ -403,6 +392,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     """Shortlisting rounds with their decisions; staff record a decision with ``decide``."""
 
+    filterset_class = filters.RoundFilter
     serializer_class = RoundSerializer
     action_permissions = {"decide": lambda user, rnd: user_can_manage_plan(user, rnd.plan)}
 
@@ -410,9 +400,6 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         qs = ShortlistRound.objects.filter(
             plan__in=selectors.plans_visible_to(self.request.user)
         ).prefetch_related("decisions")
-        plan = self.request.query_params.get("plan")
-        if plan and plan.isdigit():
-            qs = qs.filter(plan_id=int(plan))
         return qs.select_related("plan__township").order_by("plan_id", "position")
 
     @extend_schema(request=DecideSerializer, responses=DecisionSerializer)

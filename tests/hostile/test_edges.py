@@ -319,3 +319,18 @@ def test_code_refusals_follow_the_chosen_language(open_vote):
     client.cookies["django_language"] = "zh-hans"
     page = client.post(reverse("voting:ballot"), {"code": _unknown_code()}).content.decode()
     assert "不属于" in page
+
+
+# -- typed list filters -----------------------------------------------------------------------
+
+
+def test_api_list_filters_are_typed_and_refuse_clearly(world):
+    client = world.client("staff")
+    ok = client.get("/api/v1/deputies/", {"township": world.township.pk}).json()
+    assert ok["count"] == world.township.deputies.count()
+    bad = client.get("/api/v1/deputies/", {"township": "abc"})
+    assert bad.status_code == 400 and "township" in bad.json()
+    wrong_choice = client.get("/api/v1/suggestions/", {"status": "nonsense"})
+    assert wrong_choice.status_code == 400 and "status" in wrong_choice.json()
+    huge = client.get("/api/v1/projects/", {"township": "9" * 30})
+    assert huge.status_code in (200, 400)
