@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DateField,
+    DateTimeField,
     DecimalField,
     Exists,
     F,
@@ -185,6 +186,15 @@ def _make_date(year_expr, month: int, day: int) -> Func:
     return Func(year_expr, Value(month), Value(day), function="make_date", output_field=DateField())
 
 
+def _local_midnight(day_expr) -> Func:
+    """The instant a date begins in the display zone (Asia/Shanghai), in SQL."""
+    return Func(
+        day_expr,
+        template="((%(expressions)s)::timestamp AT TIME ZONE 'Asia/Shanghai')",
+        output_field=DateTimeField(),
+    )
+
+
 def _elected(end: datetime.datetime) -> Q:
     """Elected by a published project vote, published by ``end``."""
     return ELECTED_RESULT & Q(vote_result__vote__published_at__lte=end)
@@ -203,11 +213,10 @@ def _annotate(plans: QuerySet[AnnualPlan], *, as_of: datetime.date) -> QuerySet[
             project_id=OuterRef("project_id"),
         )
     )
+    # The window as instants (its first and the day after its last, in the display zone),
+    # so the (township, received) index serves the range.
     suggestions = Suggestion.objects.filter(
-        Q(
-            created_at__date__gte=OuterRef("window_start"),
-            created_at__date__lte=OuterRef("window_end"),
-        )
+        Q(created_at__gte=OuterRef("window_from"), created_at__lt=OuterRef("window_until"))
         | (Q(status=SuggestionStatus.MERGED) & in_plan),
         township_id=OuterRef("township_id"),
         created_at__lte=end,
@@ -233,6 +242,10 @@ def _annotate(plans: QuerySet[AnnualPlan], *, as_of: datetime.date) -> QuerySet[
             window_end=Coalesce(
                 F("collection_end"), _make_date(F("year") - 1, 12, 31), output_field=DateField()
             ),
+        )
+        .annotate(
+            window_from=_local_midnight(F("window_start")),
+            window_until=_local_midnight(F("window_end") + datetime.timedelta(days=1)),
         )
         .annotate(
             n_suggestions=_count(suggestions),
@@ -298,14 +311,19 @@ def _elected_by_plan(plan_ids: list[int], *, as_of: datetime.date) -> dict[int, 
 
 
 def plan_figures(
-    plans: QuerySet[AnnualPlan], *, as_of: datetime.date | None = None
+    plans: QuerySet[AnnualPlan],
+    *,
+    as_of: datetime.date | None = None,
+    supervision_year: int | None = None,
 ) -> list[tuple[AnnualPlan, Figures]]:
     """Each plan with its figures as of the date (default today): one statement for the
     plans' counts, one for their elected projects, five for those projects' evidence —
-    a constant number of queries for any number of plans."""
+    a constant number of queries for any number of plans. With ``supervision_year`` only
+    that year's plans get the supervision figures (a trend shows the counts only)."""
     as_of = as_of or timezone.localdate()
     rows = list(_annotate(plans, as_of=as_of).order_by("year", "township__code"))
-    by_plan = _elected_by_plan([p.pk for p in rows], as_of=as_of)
+    supervised = [p.pk for p in rows if supervision_year in (None, p.year)]
+    by_plan = _elected_by_plan(supervised, as_of=as_of)
     evidence = projects_evidence([ref for refs in by_plan.values() for ref in refs], as_of=as_of)
     out = []
     for plan in rows:
@@ -358,7 +376,9 @@ def county_figures(
     (the sum of the townships) and the trend over all plan years."""
     as_of = as_of or timezone.localdate()
     townships = list(Township.objects.filter(county=county).order_by("code"))
-    plans = plan_figures(AnnualPlan.objects.filter(township__county=county), as_of=as_of)
+    plans = plan_figures(
+        AnnualPlan.objects.filter(township__county=county), as_of=as_of, supervision_year=year
+    )
     this_year = {plan.township_id: (plan, f) for plan, f in plans if plan.year == year}
     rows, total = [], Figures()
     for township in townships:
