@@ -286,6 +286,37 @@ def render_code_slips(*, vote, codes: list[str], ballot_url: str) -> bytes:
     return _render("voting/pdf/code_slips.html", context, number_pages=False)
 
 
+def render_share_slips(*, vote, ceremony) -> bytes:
+    """密钥分片: one slip per key holder, each on its own half sheet — the QR code and the typed
+    form of the holder's share, the vote, the holder's role and name, k of n, and "keep sealed
+    until the count". The shares exist only in this PDF."""
+    from . import sealing
+
+    slips = [
+        {
+            "index": slip.index,
+            "holder": slip.holder,
+            "role": slip.role,
+            "qr": qr_image(slip.typed),
+            "groups": sealing.format_symbols(slip.typed).split(" "),
+        }
+        for slip in ceremony.slips
+    ]
+    context = {
+        "vote": vote,
+        "session_label": _session_label(vote),
+        "slips": slips,
+        "threshold": ceremony.threshold,
+        "holders": ceremony.holders,
+        "key_fingerprint": ceremony.key_fingerprint,
+    }
+    return _render("voting/pdf/share_slips.html", context, number_pages=False)
+
+
+def sealed_digest_groups(vote) -> list[str]:
+    return digest_groups(vote.sealed_digest) if vote.sealed_digest else []
+
+
 def render_paper_ballot(*, vote, size: str = "A4") -> bytes:
     """The paper ballot (表决票): one row per candidate with 赞成 / 反对 / 弃权 boxes. Every copy
     is the same sheet — no serial number."""
@@ -399,6 +430,7 @@ def render_certificate(*, vote) -> bytes:
         "rows": rows,
         "shortfall_text": _shortfall_text(vote, result),
         "digest_groups": digest_groups(vote.box_digest) if vote.box_digest else [],
+        "sealed_groups": sealed_digest_groups(vote),
         "signatures": signatures,
         "date": cn_date(vote.session.date),
     }
@@ -511,6 +543,7 @@ def _render_evaluation_certificate(vote, result) -> bytes:
         "overall_both": overall_both,
         "ballot_word": "测评票",
         "digest_groups": digest_groups(vote.box_digest) if vote.box_digest else [],
+        "sealed_groups": sealed_digest_groups(vote),
         "signatures": _signatures(vote),
         "date": cn_date(vote.session.date),
     }

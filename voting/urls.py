@@ -10,6 +10,7 @@ urlpatterns = [
     path("ballot/review/", views.ballot_review, name="ballot_review"),
     path("ballot/cast/", views.ballot_cast, name="ballot_cast"),
     path("results/<int:pk>/", views.public_results, name="public_results"),
+    path("box/<int:pk>/", views.sealed_box, name="sealed_box"),
     # Staff and officers
     path("sessions/<int:session_pk>/votes/", views.session_votes, name="session_votes"),
     path("sessions/<int:session_pk>/votes/new/", views.vote_create, name="vote_create"),
@@ -29,6 +30,9 @@ urlpatterns = [
         name="officer_remove",
     ),
     path("votes/<int:pk>/codes.pdf", views.codes_print, name="codes_print"),
+    path("votes/<int:pk>/key-slips.pdf", views.key_slips_print, name="key_slips_print"),
+    path("votes/<int:pk>/open-box/", views.open_box, name="open_box"),
+    path("votes/<int:pk>/paper-revote/", views.paper_revote, name="paper_revote"),
     path("votes/<int:pk>/issued/", views.issued, name="issued"),
     path("votes/<int:pk>/do/<slug:name>/", views.action, name="action"),
     path("votes/<int:pk>/runoff/", views.runoff, name="runoff"),

@@ -31,8 +31,13 @@ from .display import display, display_live
 from .paper import paper_check, paper_entry
 from .printing import certificate_pdf, notice_pdf, paper_ballot_pdf
 from .results import public_results, results
+from .sealed import key_slips_print, open_box, paper_revote, sealed_box
 
 __all__ = [
+    "key_slips_print",
+    "open_box",
+    "paper_revote",
+    "sealed_box",
     "ACTIONS",
     "GRADE_CHOICES",
     "REFUSALS",

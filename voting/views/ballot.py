@@ -215,5 +215,5 @@ def ballot_cast(request):
             },
             status=409,
         )
-    vote = Vote.objects.only("id", "title").get(pk=vote_id)
+    vote = Vote.objects.only("id", "title", "public_key").get(pk=vote_id)
     return render(request, "voting/ballot_done.html", {"vote": vote, "tracker": receipt.tracker})

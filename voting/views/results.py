@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .. import domain, selectors
-from ..models import Ballot, BallotChannel, VoteStatus
+from ..models import Ballot, BallotChannel, SealedBallot, VoteStatus
 from ..permissions import user_can_certify, user_can_manage_vote, user_can_view_results
 from ._base import _counted, vote_view
 
@@ -77,7 +77,13 @@ def public_results(request, pk):
     if vote is None or vote.status != VoteStatus.PUBLISHED:
         raise Http404
     context = _results_context(vote)
-    if vote.trackers_enabled:
+    if vote.is_sealed:  # the sealed box's trackers: never beside any opened content
+        context["trackers"] = list(
+            SealedBallot.objects.filter(vote=vote).order_by("tracker").values_list(
+                "tracker", flat=True
+            )
+        )
+    elif vote.trackers_enabled:
         context["trackers"] = list(
             Ballot.objects.filter(vote=vote, channel=BallotChannel.ELECTRONIC)
             .exclude(tracker="")
