@@ -32,3 +32,26 @@ def item_label(code):
 @register.filter
 def frequency_label(status):
     return STATUS_LABELS.get(status, status)
+
+
+@register.simple_tag(takes_context=True)
+def stations_nav(context) -> str:
+    """Where the navigation's stations entry leads for this user (from the scope only: no
+    queries): staff to their township's stations, reviewers to their county's station
+    activity, deputies to their duty days; nobody else has one."""
+    from django.urls import reverse
+
+    from congress.permissions import get_scope
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    scope = get_scope(user)
+    if scope.staff_townships:
+        return reverse("stations:township_stations", args=[min(scope.staff_townships)])
+    if scope.reviewer_counties:
+        return reverse("stations:county_activity", args=[min(scope.reviewer_counties)])
+    if scope.deputy_id is not None:
+        return reverse("stations:my")
+    return ""
