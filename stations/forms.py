@@ -60,11 +60,11 @@ class PlanForm(forms.Form):
         label=_("which one in the month"),
         coerce=int,
         choices=[
-            (1, _("first")),
-            (2, _("second")),
-            (3, _("third")),
-            (4, _("fourth")),
-            (-1, _("last")),
+            (1, _("the first")),
+            (2, _("the second")),
+            (3, _("the third")),
+            (4, _("the fourth")),
+            (-1, _("the last")),
         ],
     )
     start = forms.TimeField(label=_("from"), widget=forms.TimeInput(attrs={"type": "time"}))
