@@ -39,6 +39,9 @@ router.register(
 )
 router.register("ledger-items", supervision_api.LedgerItemViewSet, basename="ledger-item")
 router.register(
+    "supervised-projects", supervision_api.SupervisedProjectViewSet, basename="supervised-project"
+)
+router.register(
     "progress-reports", supervision_api.ProgressReportViewSet, basename="progress-report"
 )
 router.register("reports", reports_api.ReportViewSet, basename="report")

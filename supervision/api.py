@@ -3,16 +3,25 @@ the pages."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from congress.permissions import get_scope
 
 from . import selectors, services
+from .forms import InspectionForm, ProgressReportForm
 from .models import GroupMember, LedgerItem, ProgressReport, SupervisionGroup
-from .permissions import user_can_answer_item, user_can_follow_item
+from .permissions import (
+    user_can_answer_item,
+    user_can_follow_item,
+    user_can_inspect,
+    user_can_report_progress,
+)
 
 
 class GroupMemberSerializer(serializers.ModelSerializer):
@@ -157,3 +166,131 @@ class ProgressReportViewSet(
         return ProgressReport.objects.filter(
             project__in=selectors.supervised_projects_visible_to(self.request.user)
         ).order_by("pk")
+
+
+# ---------------------------------------------------------------------------------------------
+# A supervised project: its evidence, and recording an inspection or a progress report — the
+# same forms (limits, photo budgets) and services as the pages.
+
+
+class EvidenceSerializer(serializers.Serializer):
+    """Supervision's figures of one project (supervision.selectors.project_evidence)."""
+
+    def to_representation(self, instance):
+        return {
+            key: (value.isoformat() if hasattr(value, "isoformat") else value)
+            if isinstance(value, bool | int | str | type(None)) or hasattr(value, "isoformat")
+            else str(value)
+            for key, value in instance.items()
+        }
+
+
+class SupervisedProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    township = serializers.IntegerField(source="township_id")
+
+
+class InspectionInput(serializers.Serializer):
+    """Documents the multipart form (the page's InspectionForm validates it)."""
+
+    date = serializers.DateField()
+    attendees = serializers.ListField(child=serializers.IntegerField())
+    notes = serializers.CharField(max_length=4000)
+    problems = serializers.CharField(required=False, max_length=4000, help_text="one per line")
+    photos = serializers.ListField(child=serializers.FileField(), required=False)
+    keep_location = serializers.BooleanField(required=False)
+
+
+class ProgressReportInput(serializers.Serializer):
+    """Documents the multipart form (the page's ProgressReportForm validates it)."""
+
+    period = serializers.CharField(max_length=16)
+    reported_on = serializers.DateField()
+    invested = serializers.DecimalField(max_digits=12, decimal_places=2)
+    quantities = serializers.CharField(required=False)
+    percent_complete = serializers.IntegerField(min_value=0, max_value=100)
+    milestone = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.CharField()
+    expected_completion = serializers.DateField(required=False, allow_null=True)
+    narrative = serializers.CharField(required=False, max_length=4000)
+    photos = serializers.ListField(child=serializers.FileField(), required=False)
+    keep_location = serializers.BooleanField(required=False)
+
+
+class CreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    items = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+def _form_errors(form) -> ValidationError:
+    return ValidationError(
+        {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
+    )
+
+
+class SupervisedProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Elected projects under supervision in the caller's scope, with supervision's figures;
+    the group records inspections and the implementing body progress reports (multipart, with
+    photos), exactly as on the pages."""
+
+    serializer_class = SupervisedProjectSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    action_permissions = {
+        "inspections": user_can_inspect,
+        "progress_reports": user_can_report_progress,
+    }
+
+    def get_queryset(self):
+        return selectors.supervised_projects_visible_to(self.request.user).order_by("pk")
+
+    @extend_schema(responses=EvidenceSerializer)
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        return Response(EvidenceSerializer(selectors.project_evidence(self.get_object())).data)
+
+    @extend_schema(
+        request={"multipart/form-data": InspectionInput}, responses={201: CreatedSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def inspections(self, request, pk=None):
+        project = self.get_object()
+        group = getattr(project, "supervision_group", None)
+        if group is None or not group.is_confirmed:
+            raise ValidationError(
+                {"detail": [_("The project has no confirmed supervision group yet.")]}
+            )
+        form = InspectionForm(request.data, request.FILES, group=group)
+        if not form.is_valid():
+            raise _form_errors(form)
+        inspection = services.inspection_record(
+            actor=request.user,
+            project=project,
+            date=form.cleaned_data["date"],
+            attendees=form.cleaned_data["attendees"],
+            notes=form.cleaned_data["notes"],
+            photos=form.cleaned_data["photos"],
+            keep_location=form.cleaned_data["keep_location"],
+            problems=form.problem_lines(),
+        )
+        items = list(inspection.items.order_by("pk").values_list("pk", flat=True))
+        return Response({"id": inspection.pk, "items": items}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": ProgressReportInput}, responses={201: CreatedSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="progress-reports")
+    def progress_reports(self, request, pk=None):
+        project = self.get_object()
+        form = ProgressReportForm(request.data, request.FILES)
+        if not form.is_valid():
+            raise _form_errors(form)
+        report = services.progress_report_submit(
+            actor=request.user,
+            project=project,
+            photos=form.cleaned_data["photos"],
+            keep_location=form.cleaned_data["keep_location"],
+            **form.report_fields(),
+        )
+        return Response({"id": report.pk}, status=status.HTTP_201_CREATED)
