@@ -78,6 +78,8 @@ class CodeEntryForm(forms.Form):
                 "spellcheck": "false",
                 "inputmode": "text",
                 "class": "form-control form-control-lg code-input",
+                # The error (when there is one) and the example code, both in the template.
+                "aria-describedby": "id_code_error id_code_helptext",
             }
         ),
     )
