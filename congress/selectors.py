@@ -94,11 +94,22 @@ def session_headcount(session: Session) -> Headcount:
     )
 
 
+def ruleset_for(*, township=None, county=None) -> RuleSet:
+    """A congress body's voting rules (票决办法): the saved rule set, or — until staff first
+    save theirs — the defaults, unsaved. The one way every stage reads the rules; a read
+    never writes (congress.services.ruleset_update creates the row when rules are saved)."""
+    if township is not None:
+        found = RuleSet.objects.filter(township=township).first()
+        return found or RuleSet(township=township)
+    found = RuleSet.objects.filter(county=county).first()
+    return found or RuleSet(county=county)
+
+
 def ruleset_for_session(session: Session) -> RuleSet:
     term = session.term
     if term.township_id:
-        return RuleSet.objects.get_or_create(township_id=term.township_id)[0]
-    return RuleSet.objects.get_or_create(county_id=term.county_id)[0]
+        return ruleset_for(township=term.township)
+    return ruleset_for(county=term.county)
 
 
 def session_quorum(session: Session) -> dict:

@@ -445,6 +445,16 @@ RULESET_EDITABLE = [
 
 @transaction.atomic
 def ruleset_update(*, actor, ruleset: RuleSet, **fields) -> RuleSet:
+    """Save a body's rules. The first save creates the rule set (reads show the defaults
+    until then, unsaved)."""
+    if ruleset.pk is None:
+        if ruleset.township_id:
+            _require(user_can_manage_township(actor, ruleset.township))
+        else:
+            _require(actor.is_superuser)
+        ruleset, _created = RuleSet.objects.get_or_create(
+            township_id=ruleset.township_id, county_id=ruleset.county_id
+        )
     ruleset = (
         RuleSet.objects.select_for_update(of=("self",))
         .select_related("township")

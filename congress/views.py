@@ -22,7 +22,7 @@ from .forms import (
     RuleSetForm,
     SessionForm,
 )
-from .models import AttendanceStatus, RoleAssignment, RuleSet, Session
+from .models import AttendanceStatus, RoleAssignment, Session
 from .permissions import (
     user_can_manage_session,
     user_can_manage_township,
@@ -301,7 +301,7 @@ def roster_export(request, township):
 
 @township_view(check=lambda user, township: True)
 def ruleset_edit(request, township):
-    ruleset, _created = RuleSet.objects.get_or_create(township=township)
+    ruleset = selectors.ruleset_for(township=township)
     can_manage = user_can_manage_township(request.user, township)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from congress import selectors as congress_selectors
 from congress.models import RuleSet, Township
 
 from .. import domain
@@ -18,7 +19,7 @@ def _require(allowed: bool) -> None:
 
 
 def ruleset_for(township: Township) -> RuleSet:
-    return RuleSet.objects.get_or_create(township=township)[0]
+    return congress_selectors.ruleset_for(township=township)
 
 
 def project_set_status(*, actor, project: Project, status: str, note: str = "") -> None:

@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
+from congress import selectors as congress_selectors
 from congress.models import RuleSet
 from projects.models import Project, ProjectStatus
 
@@ -15,7 +16,7 @@ from ..models import GroupStatus, ProgressReport
 
 
 def rules_for(township) -> RuleSet:
-    return RuleSet.objects.get_or_create(township=township)[0]
+    return congress_selectors.ruleset_for(township=township)
 
 
 def project_dues(project, *, rules: RuleSet, last_inspection, last_report, today) -> list:

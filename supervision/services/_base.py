@@ -8,6 +8,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from congress import selectors as congress_selectors
 from congress.models import RuleSet
 from projects.models import Project, ProjectStatus
 from projects.services import project_set_status
@@ -25,7 +26,7 @@ def _today() -> datetime.date:
 
 
 def ruleset_for(township) -> RuleSet:
-    return RuleSet.objects.get_or_create(township=township)[0]
+    return congress_selectors.ruleset_for(township=township)
 
 
 def _set_project_status(project: Project, target: str, *, actor, note: str) -> None:
