@@ -81,15 +81,7 @@ class CountyDashboard:
     trend: list[tuple[int, Figures]] = field(default_factory=list)
     supervision: bool = True
 
-    @property
-    def funnel(self) -> list[tuple[str, int]]:
-        """Top-down: suggestions → candidates → elected."""
-        t = self.total
-        return [
-            ("suggestions", t.suggestions or 0),
-            ("candidates", t.candidates or 0),
-            ("elected", t.elected or 0),
-        ]
+    funnel = indicators.CountyFigures.funnel  # top-down: suggestions → candidates → elected
 
 
 def county_dashboard(
