@@ -45,6 +45,9 @@ router.register(
     "progress-reports", supervision_api.ProgressReportViewSet, basename="progress-report"
 )
 router.register("reports", reports_api.ReportViewSet, basename="report")
+router.register(
+    "indicators/counties", reports_api.CountyIndicatorViewSet, basename="county-indicators"
+)
 
 
 @csrf_exempt  # it changes nothing; without this a POST gets Django's HTML CSRF page

@@ -99,6 +99,11 @@ def _quarter(w):
 
 
 ROWS = [
+    Row(
+        "api:county-indicators-detail",
+        _c,
+        expect(404, anonymous=401, reviewer=200, superuser=200),
+    ),
     Row("reports:township_reports", _t, TOWNSHIP_DASH),
     Row("reports:township_reports", _t, TOWNSHIP_REQUEST, method="post", data=_quarter),
     Row("reports:county_reports", _c, COUNTY_DASH),
