@@ -61,7 +61,16 @@ def _votes(w):
         VoteStatus,
     )
 
-    draft = Vote.objects.create(session=w.session, title="草稿表决", **_rules())
+    # Sealed (a key ceremony took place), so the sealed box's pages answer for it.
+    draft = Vote.objects.create(
+        session=w.session,
+        title="草稿表决",
+        public_key="11" * 32,
+        key_threshold=1,
+        key_holders=1,
+        share_fingerprints=["0" * 64],
+        **_rules(),
+    )
     VoteCandidate.objects.create(vote=draft, position=1, title="甲项目")
     VoteCandidate.objects.create(vote=draft, position=2, title="乙项目")
     w.officer = VoteOfficer.objects.create(vote=draft, role="teller", name="周涛")
@@ -175,6 +184,31 @@ ROWS = [
     Row("voting:results", _published, RESULTS),
     Row("voting:paper_entry", lambda w: {**_draft(w), "slot": "A"}, PAPER_ENTRY),
     Row("voting:paper_check", _draft, SCRUTINY),
+    # The sealed box: the public list of trackers, the count page (staff and scrutineers), the
+    # share slips (refused here: the draft has no scrutineer named) and the paper re-vote
+    # (refused: the draft is not closed) redirect back with the reason.
+    Row("voting:sealed_box", _draft, PUBLIC),
+    Row(
+        "voting:open_box",
+        _draft,
+        expect(
+            403,
+            anonymous=LOGIN,
+            staff=200,
+            scrutineer=200,
+            superuser=200,
+            staff_other=404,
+            reviewer_other=404,
+        ),
+    ),
+    Row("voting:key_slips_print", _draft, SESSION_MANAGE_POST, method="post"),
+    Row(
+        "voting:paper_revote",
+        _draft,
+        SESSION_MANAGE_POST,
+        method="post",
+        data=lambda w: {"reason": "主席团决定"},
+    ),
 ]
 
 API_PUBLIC_404_UNTIL_PUBLISHED = expect(200, staff_other=200, reviewer_other=200)
