@@ -4,7 +4,11 @@
 - 桃源镇, session 5: a 13 → 10 vote where the 10th and 11th tie; a run-off between them for the
   last slot; both published.
 - 青石镇, session 6 (December 2026): an open vote on the locked 2027 candidate list, ready to try
-  with the codes written to var/demo-ballot-codes.txt.
+  with the codes written to var/demo-ballot-codes.txt and its key share slips (密钥分片) to
+  var/demo-key-slips.txt.
+
+Every vote with a scrutineer named runs the key ceremony: the demo holds the share slips in
+memory, casts sealed ballots and opens the box with k of them before the count.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from projects.models import (
     ProjectStatusChange,
 )
 
-from . import domain, services
+from . import domain, sealing, services
 from .models import OfficerRole, Vote, VoteStatus
 
 CODES_FILE = Path(settings.BASE_DIR) / "var" / "demo-ballot-codes.txt"
+# The demo's open vote is sealed: its share slips' typed forms, for trying 开箱计票.
+KEY_SLIPS_FILE = Path(settings.BASE_DIR) / "var" / "demo-key-slips.txt"
 
 QINGSHI_2026 = [
     (
@@ -101,16 +107,29 @@ def _officers(actor, vote, names):
         services.vote_officer_add(actor=actor, vote=vote, role=role, name=name)
 
 
+def _ceremony(actor, vote) -> list[str]:
+    """The key ceremony (密钥分发): the demo holds the share slips' typed forms in memory (a
+    real ceremony prints them and the server never sees them again). No key holder named: the
+    vote runs unsealed."""
+    if not services.key_holders_of(vote):
+        return []
+    return [slip.typed for slip in services.vote_key_ceremony(actor=actor, vote=vote).slips]
+
+
 def _run_vote(actor, vote, ballots: list[str], *, publish=True):
     present = sum(
         1 for s in vote.session.attendance.values_list("status", flat=True) if s == "present"
     )
+    slips = _ceremony(actor, vote)
     codes = services.vote_generate_codes(actor=actor, vote=vote, spares=3)
     services.vote_record_issued(actor=actor, vote=vote, slips_issued=present, paper_issued=0)
     services.vote_open(actor=actor, vote=vote)
     for code, choices in zip(codes, ballots[:present], strict=False):
         services.ballot_cast(vote_id=vote.pk, typed_code=code, choices=choices)
     services.vote_close(actor=actor, vote=vote)
+    if slips:  # 开箱: k key holders present their slips
+        vote.refresh_from_db()
+        services.vote_open_box(actor=actor, vote=vote, typed_shares=slips[: vote.key_threshold])
     services.vote_count(actor=actor, vote=vote)
     services.vote_certify(actor=actor, vote=vote)
     if publish:
@@ -296,6 +315,13 @@ def load_demo() -> list[str]:
             actor=actor, session=session, candidate_list=clist, title="青石镇2027年民生实事项目票决"
         )
         _officers(actor, vote, ["吴静", "杨帆", "周涛", "郑伟"])
+        slips = _ceremony(actor, vote)
+        KEY_SLIPS_FILE.parent.mkdir(exist_ok=True)
+        KEY_SLIPS_FILE.write_text(
+            "".join(f"{i} {sealing.format_symbols(t)}\n" for i, t in enumerate(slips, start=1)),
+            encoding="utf-8",
+        )
+        notes.append(f"open vote {vote.pk}: key share slips (密钥分片) in {KEY_SLIPS_FILE}")
         codes = services.vote_generate_codes(actor=actor, vote=vote, spares=5)
         services.vote_record_issued(
             actor=actor, vote=vote, slips_issued=len(rows) - 5, paper_issued=0

@@ -425,3 +425,20 @@ def test_after_the_count_no_dead_ballot_or_code_row_remains(world):
         assert h.encode() not in code_file
     for blob in blobs:
         assert sealed.count(blob) == 1
+
+
+def test_the_demo_runs_the_ceremony(db):
+    from voting.demo import KEY_SLIPS_FILE
+    from voting.models import Vote
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counted = Vote.objects.filter(status=VoteStatus.PUBLISHED).exclude(public_key="")
+    assert counted.exists()
+    for vote in counted:
+        assert vote.sealed_digest and vote.box_opened_at
+        assert SealedBallot.objects.filter(vote=vote).count() == vote.result.electronic
+    open_vote = Vote.objects.get(status=VoteStatus.OPEN)
+    assert open_vote.is_sealed
+    lines = KEY_SLIPS_FILE.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == open_vote.key_holders
+    sealing.decode_share(lines[0].split(" ", 1)[1])
