@@ -47,6 +47,116 @@ def quorum_needed(*, in_office: int, numerator: int = 2, denominator: int = 3) -
 
 
 # ---------------------------------------------------------------------------------------------
+# The roll and the slips by delegation (代表团), at a county congress. A delegation is named by
+# a key (its id, or None for deputies in no delegation yet); the caller supplies the names.
+
+
+def add_headcounts(counts) -> Headcount:
+    """The total of several headcounts (the whole session from its delegations)."""
+    due = present = on_leave = absent = 0
+    for count in counts:
+        due += count.due
+        present += count.present
+        on_leave += count.on_leave
+        absent += count.absent
+    return Headcount(due=due, present=present, on_leave=on_leave, absent=absent)
+
+
+def headcount_from_counts(*, due: int, present: int, on_leave: int) -> Headcount:
+    """A headcount from aggregated counts; absent is what is neither present nor on leave.
+    Refuses counts that cannot come from one roll (negative, or more present and on leave
+    than due)."""
+    if min(due, present, on_leave) < 0:
+        raise ValueError("negative count")
+    if present + on_leave > due:
+        raise ValueError("more present and on leave than due")
+    return Headcount(due=due, present=present, on_leave=on_leave, absent=due - present - on_leave)
+
+
+def headcount_by_group(rows) -> dict:
+    """Group (key, status) pairs into {key: Headcount}, keys in first-seen order."""
+    statuses: dict = {}
+    for key, status in rows:
+        statuses.setdefault(key, []).append(status)
+    return {key: headcount(values) for key, values in statuses.items()}
+
+
+@dataclass(frozen=True)
+class DelegationSlips:
+    """Slips or ballots one delegation was issued (发出) and returned (收回)."""
+
+    key: object
+    issued: int
+    returned: int
+    present: int | None = None  # 实到 of the delegation, when known
+
+    @property
+    def unreturned(self) -> int:
+        """Issued but not returned (never negative; over-return is flagged instead)."""
+        return max(self.issued - self.returned, 0)
+
+    @property
+    def over_returned(self) -> bool:
+        """More came back than went out: the delegation's count is wrong (a slip from another
+        delegation, or a ballot counted twice) and must be checked before the count."""
+        return self.returned > self.issued
+
+    @property
+    def over_issued(self) -> bool:
+        """More slips issued than the delegation has deputies present."""
+        return self.present is not None and self.issued > self.present
+
+
+@dataclass(frozen=True)
+class SlipReconciliation:
+    """Per-delegation lines and the totals (发出 / 收回 overall)."""
+
+    lines: tuple[DelegationSlips, ...]
+    issued: int
+    returned: int
+
+    @property
+    def flagged(self) -> tuple:
+        """Keys of the delegations that returned more than issued or were issued more than
+        their deputies present."""
+        return tuple(line.key for line in self.lines if line.over_returned or line.over_issued)
+
+    @property
+    def over_returned(self) -> bool:
+        return self.returned > self.issued
+
+    @property
+    def unreturned(self) -> int:
+        return max(self.issued - self.returned, 0)
+
+    @property
+    def balanced(self) -> bool:
+        """Every delegation within its slips, and the totals too. Fewer returned than issued
+        is allowed (a deputy may keep the ballot: it is not cast)."""
+        return not self.flagged and not self.over_returned
+
+
+def reconcile_by_delegation(lines) -> SlipReconciliation:
+    """Reconcile slips or ballots issued and returned per delegation and overall.
+
+    ``lines``: DelegationSlips, one per delegation. A negative count or a delegation named
+    twice is an error of the caller (ValueError), not a finding."""
+    lines = tuple(lines)
+    seen = set()
+    for line in lines:
+        if line.key in seen:
+            raise ValueError(f"delegation {line.key!r} given twice")
+        seen.add(line.key)
+        if line.issued < 0 or line.returned < 0 or (line.present is not None and line.present < 0):
+            raise ValueError(f"negative count for delegation {line.key!r}")
+    return SlipReconciliation(
+        lines=lines,
+        issued=sum(line.issued for line in lines),
+        returned=sum(line.returned for line in lines),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Roster rows (the .xlsx import). Column keys are stable; headers are shown in Chinese.
 
 ROSTER_COLUMNS: tuple[tuple[str, str], ...] = (

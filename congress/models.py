@@ -16,11 +16,37 @@ from livelihood.text import CleanTextMixin
 from .collation import stroke_sort_key
 
 
+class Prefecture(CleanTextMixin, models.Model):
+    """A prefecture-level city (市, 地级) whose people's congress standing committee guides the
+    counties in it (株洲's city-wide guidance is the model); its reviewers read every county."""
+
+    line_text_fields = ("name",)
+
+    name = models.CharField(_("name"), max_length=64)
+    code = models.CharField(_("code"), max_length=12, unique=True)
+
+    class Meta:
+        verbose_name = _("prefecture")
+        verbose_name_plural = _("prefectures")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
 class County(CleanTextMixin, models.Model):
     line_text_fields = ("name",)
 
     name = models.CharField(_("name"), max_length=64)
     code = models.CharField(_("code"), max_length=12, unique=True)
+    prefecture = models.ForeignKey(
+        Prefecture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counties",
+        verbose_name=_("prefecture"),
+    )
 
     class Meta:
         verbose_name = _("county")
@@ -29,6 +55,9 @@ class County(CleanTextMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("congress:county_congress", args=[self.pk])
 
 
 class Township(CleanTextMixin, models.Model):
@@ -330,6 +359,88 @@ class Attendance(models.Model):
         return f"{self.deputy} · {self.get_status_display()}"
 
 
+class Delegation(CleanTextMixin, models.Model):
+    """A delegation (代表团) of a county congress term: the county deputies elected in one
+    township, or in one sector (e.g. 驻县单位), deliberate and are counted together. Its head
+    (团长) is one of its deputies."""
+
+    line_text_fields = ("name",)
+
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("term")
+    )
+    name = models.CharField(_("name"), max_length=64)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        verbose_name=_("township"),
+        help_text=_("The township it represents; empty for a sector's delegation."),
+    )
+    head = models.ForeignKey(
+        Deputy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head of the delegation (团长)"),
+    )
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["term_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "name"], name="delegation_unique_name"),
+            models.UniqueConstraint(
+                fields=["term", "township"],
+                condition=Q(township__isnull=False),
+                name="delegation_unique_township",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("congress:delegation_detail", args=[self.pk])
+
+
+class DelegationMember(models.Model):
+    """A deputy's seat in a delegation for one county term. Kept apart from the deputy's
+    township seat (Deputy.township): a deputy who holds both keeps both. ``term`` repeats the
+    delegation's term so that a deputy sits in at most one delegation per term."""
+
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("delegation"),
+    )
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="+", verbose_name=_("term")
+    )
+    deputy = models.ForeignKey(
+        Deputy,
+        on_delete=models.CASCADE,
+        related_name="delegation_memberships",
+        verbose_name=_("deputy"),
+    )
+
+    class Meta:
+        verbose_name = _("delegation member")
+        verbose_name_plural = _("delegation members")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "deputy"], name="delegation_one_per_term"),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy_id} · {self.delegation_id}"
+
+
 class Role(models.TextChoices):
     STAFF = "staff", _("Presidium staff")
     TELLER = "teller", _("Teller")
@@ -342,8 +453,9 @@ TOWNSHIP_ROLES = (Role.STAFF, Role.TELLER, Role.SCRUTINEER, Role.GOVERNMENT)
 
 
 class RoleAssignment(models.Model):
-    """A scoped role: staff/teller/scrutineer/government for one township, reviewer for one
-    county."""
+    """A scoped role: staff/teller/scrutineer/government for one township's congress or for
+    one county's own congress (县人大常委会工作人员: a county instead of a township);
+    reviewer for one county or for every county of one prefecture (市)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -368,6 +480,14 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
         verbose_name=_("county"),
     )
+    prefecture = models.ForeignKey(
+        Prefecture,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("prefecture"),
+    )
 
     class Meta:
         verbose_name = _("role assignment")
@@ -375,10 +495,25 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role="reviewer", county__isnull=False, township__isnull=True)
+                    Q(
+                        role="reviewer",
+                        county__isnull=False,
+                        township__isnull=True,
+                        prefecture__isnull=True,
+                    )
+                    | Q(
+                        role="reviewer",
+                        prefecture__isnull=False,
+                        county__isnull=True,
+                        township__isnull=True,
+                    )
                     | (
                         Q(role__in=["staff", "teller", "scrutineer", "government"])
-                        & Q(township__isnull=False, county__isnull=True)
+                        & Q(prefecture__isnull=True)
+                        & (
+                            Q(township__isnull=False, county__isnull=True)
+                            | Q(township__isnull=True, county__isnull=False)
+                        )
                     )
                 ),
                 name="role_scope_matches_role",
@@ -393,10 +528,29 @@ class RoleAssignment(models.Model):
                 condition=Q(county__isnull=False),
                 name="role_unique_county",
             ),
+            models.UniqueConstraint(
+                fields=["user", "role", "prefecture"],
+                condition=Q(prefecture__isnull=False),
+                name="role_unique_prefecture",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.township or self.county}"
+        return (
+            f"{self.user} · {self.role_label} · {self.township or self.county or self.prefecture}"
+        )
+
+    @property
+    def role_label(self) -> str:
+        """The role as people say it: a county's staff are 县人大常委会工作人员, a reviewer
+        of a prefecture is the city's reviewer."""
+        if self.role == Role.STAFF and self.county_id:
+            return str(_("County congress staff"))
+        if self.role == Role.REVIEWER and self.prefecture_id:
+            return str(_("Prefecture reviewer"))
+        if self.county_id and self.role != Role.REVIEWER:
+            return "{} ({})".format(self.get_role_display(), _("county congress"))
+        return self.get_role_display()
 
 
 class VoteMode(models.TextChoices):

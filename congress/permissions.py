@@ -13,7 +13,14 @@ class Scope:
     is_superuser: bool = False
     # role -> township ids where the user holds that role
     township_roles: dict[str, frozenset[int]] = field(default_factory=dict)
+    # role -> county ids where the user holds that role in the county's own congress
+    # (县人大常委会工作人员 and the county's tellers, scrutineers, government liaisons). A county
+    # role never reaches the townships' own congress pages.
+    county_roles: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Counties read-only: a county reviewer's county, and every county of a prefecture
+    # reviewer's prefecture. Every reader of a reviewer's county goes through this set.
     reviewer_counties: frozenset[int] = frozenset()
+    reviewer_prefectures: frozenset[int] = frozenset()
     deputy_id: int | None = None
     deputy_township_id: int | None = None
 
@@ -30,6 +37,25 @@ class Scope:
     @property
     def any_township_role(self) -> frozenset[int]:
         return self.townships_with(*[r for r in self.township_roles])
+
+    def counties_with(self, *roles: str) -> frozenset[int]:
+        ids: set[int] = set()
+        for role in roles:
+            ids |= self.county_roles.get(role, frozenset())
+        return frozenset(ids)
+
+    @property
+    def county_staff_counties(self) -> frozenset[int]:
+        return self.counties_with(Role.STAFF)
+
+    @property
+    def any_county_role(self) -> frozenset[int]:
+        return self.counties_with(*list(self.county_roles))
+
+    @property
+    def county_congress_readers(self) -> frozenset[int]:
+        """Counties whose own congress (terms, sessions, delegations) the user may read."""
+        return self.any_county_role | self.reviewer_counties
 
     @property
     def is_staff_anywhere(self) -> bool:
@@ -56,19 +82,34 @@ def get_scope(user) -> Scope:
     from .models import Deputy, RoleAssignment
 
     township_roles: dict[str, set[int]] = {}
+    county_roles: dict[str, set[int]] = {}
     counties: set[int] = set()
-    for role, township_id, county_id in RoleAssignment.objects.filter(user=user).values_list(
-        "role", "township_id", "county_id"
-    ):
+    prefectures: set[int] = set()
+    for role, township_id, county_id, prefecture_id in RoleAssignment.objects.filter(
+        user=user
+    ).values_list("role", "township_id", "county_id", "prefecture_id"):
         if role == Role.REVIEWER:
-            counties.add(county_id)
-        else:
+            if prefecture_id is not None:
+                prefectures.add(prefecture_id)
+            else:
+                counties.add(county_id)
+        elif township_id is not None:
             township_roles.setdefault(role, set()).add(township_id)
+        else:
+            county_roles.setdefault(role, set()).add(county_id)
+    if prefectures:
+        from .models import County
+
+        counties |= set(
+            County.objects.filter(prefecture_id__in=prefectures).values_list("pk", flat=True)
+        )
     deputy = Deputy.objects.filter(user=user).values_list("id", "township_id").first()
     scope = Scope(
         is_superuser=user.is_superuser,
         township_roles={k: frozenset(v) for k, v in township_roles.items()},
+        county_roles={k: frozenset(v) for k, v in county_roles.items()},
         reviewer_counties=frozenset(counties),
+        reviewer_prefectures=frozenset(prefectures),
         deputy_id=deputy[0] if deputy else None,
         deputy_township_id=deputy[1] if deputy else None,
     )
@@ -116,11 +157,26 @@ def user_can_view_deputy_phone(user, deputy) -> bool:
     return scope.is_superuser or deputy.township_id in scope.staff_townships
 
 
+def user_can_manage_county_congress(user, county) -> bool:
+    """The county's own congress (terms, sessions, delegations, rules): its staff
+    (县人大常委会工作人员) or a superuser. Township staff never; reviewers read only."""
+    scope = get_scope(user)
+    return scope.is_superuser or county.pk in scope.county_staff_counties
+
+
+def user_can_view_county_congress(user, county) -> bool:
+    """The county congress page: the county's own roles, and reviewers of the county (a
+    county reviewer, or a reviewer of its prefecture)."""
+    scope = get_scope(user)
+    return scope.is_superuser or county.pk in scope.county_congress_readers
+
+
 def user_can_manage_session(user, session) -> bool:
-    township = session.term.township
-    if township is None:  # a county congress: only superusers for now
-        return get_scope(user).is_superuser
-    return user_can_manage_township(user, township)
+    term = session.term
+    if term.township_id is None:  # a county congress: the county's staff
+        scope = get_scope(user)
+        return scope.is_superuser or term.county_id in scope.county_staff_counties
+    return user_can_manage_township(user, term.township)
 
 
 def user_can_view_session(user, session) -> bool:
@@ -129,7 +185,7 @@ def user_can_view_session(user, session) -> bool:
     if scope.is_superuser or term.county_id in scope.reviewer_counties:
         return True
     if term.township_id is None:
-        return False
+        return term.county_id in scope.any_county_role
     return (
         term.township_id in scope.any_township_role or term.township_id == scope.deputy_township_id
     )

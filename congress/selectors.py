@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
 
-from .domain import Headcount, quorum_met, quorum_needed
+from django.db.models import Count, FilteredRelation, Q, QuerySet
+
+from .domain import Headcount, add_headcounts, headcount_from_counts, quorum_met, quorum_needed
 from .models import (
     Attendance,
     AttendanceStatus,
     AuditEvent,
+    County,
+    Delegation,
+    DelegationMember,
     Deputy,
     RuleSet,
     Session,
+    Term,
     Township,
     Village,
 )
@@ -75,7 +81,9 @@ def sessions_visible_to(user) -> QuerySet[Session]:
     if scope.deputy_township_id:
         township_ids.add(scope.deputy_township_id)
     return qs.filter(
-        Q(term__township_id__in=township_ids) | Q(term__county_id__in=scope.reviewer_counties)
+        Q(term__township_id__in=township_ids)
+        | Q(term__county_id__in=scope.reviewer_counties)
+        | Q(term__township__isnull=True, term__county_id__in=scope.any_county_role)
     )
 
 
@@ -91,6 +99,118 @@ def session_headcount(session: Session) -> Headcount:
         present=counts["present"],
         on_leave=counts["leave"],
         absent=counts["due"] - counts["present"] - counts["leave"],
+    )
+
+
+@dataclass(frozen=True)
+class DelegationRoll:
+    """One line of the roll by delegation: the delegation (None: deputies in no delegation
+    yet) and its headcount."""
+
+    delegation_id: int | None
+    name: str
+    order: int
+    headcount: Headcount
+
+
+@dataclass(frozen=True)
+class RollByDelegation:
+    lines: tuple[DelegationRoll, ...]
+    total: Headcount
+
+
+def session_headcount_by_delegation(session: Session) -> RollByDelegation:
+    """应到/实到/请假 per delegation of the session's term and in total, in one aggregate
+    query over the attendance (grouped through each deputy's delegation seat for the term).
+    Delegations with nobody on the roll are not listed; deputies in no delegation come last."""
+    rows = (
+        Attendance.objects.filter(session=session)
+        .annotate(
+            seat=FilteredRelation(
+                "deputy__delegation_memberships",
+                condition=Q(deputy__delegation_memberships__term_id=session.term_id),
+            )
+        )
+        .values("seat__delegation_id", "seat__delegation__name", "seat__delegation__order")
+        .annotate(
+            due=Count("id"),
+            present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+            leave=Count("id", filter=Q(status=AttendanceStatus.LEAVE)),
+        )
+        .order_by()
+    )
+    lines = [
+        DelegationRoll(
+            delegation_id=row["seat__delegation_id"],
+            name=row["seat__delegation__name"] or "",
+            order=row["seat__delegation__order"] or 0,
+            headcount=headcount_from_counts(
+                due=row["due"], present=row["present"], on_leave=row["leave"]
+            ),
+        )
+        for row in rows
+    ]
+    lines.sort(key=lambda line: (line.delegation_id is None, line.order, line.delegation_id or 0))
+    return RollByDelegation(
+        lines=tuple(lines), total=add_headcounts(line.headcount for line in lines)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The county's own congress
+
+
+def counties_with_congress_visible_to(user) -> QuerySet[County]:
+    """Counties whose own congress page the user may read: the county's roles, its
+    reviewers and the reviewers of its prefecture."""
+    scope = get_scope(user)
+    qs = County.objects.select_related("prefecture")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(pk__in=scope.county_congress_readers)
+
+
+def county_for_user(user, pk: int) -> County | None:
+    """The county if the user may read its congress, else None (the view answers 404)."""
+    return counties_with_congress_visible_to(user).filter(pk=pk).first()
+
+
+def county_terms(county: County) -> QuerySet[Term]:
+    return Term.objects.filter(county=county, level="county").order_by("-number")
+
+
+def county_sessions(county: County) -> QuerySet[Session]:
+    return Session.objects.filter(term__county=county, term__level="county").select_related(
+        "term", "term__county"
+    )
+
+
+def term_delegations(term: Term) -> QuerySet[Delegation]:
+    """A county term's delegations in their order, with the head and the number of members."""
+    return (
+        Delegation.objects.filter(term=term)
+        .select_related("head", "township")
+        .annotate(members=Count("memberships"))
+        .order_by("order", "id")
+    )
+
+
+def delegation_members(delegation: Delegation) -> QuerySet[Deputy]:
+    return (
+        Deputy.objects.filter(delegation_memberships__delegation=delegation)
+        .select_related("township")
+        .order_by("name_sort_key", "id")  # 姓氏笔画
+    )
+
+
+def term_unassigned_deputies(term: Term) -> QuerySet[Deputy]:
+    """County deputies in office of the term's county in no delegation of the term yet."""
+    seated = DelegationMember.objects.filter(term=term).values("deputy_id")
+    return (
+        deputies_in_office_for_term(term)
+        .exclude(pk__in=seated)
+        .select_related("township")
+        .order_by("township_id", "name_sort_key", "id")
     )
 
 

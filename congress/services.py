@@ -19,6 +19,8 @@ from .models import (
     Attendance,
     AttendanceStatus,
     AuditEvent,
+    Delegation,
+    DelegationMember,
     Deputy,
     Role,
     RoleAssignment,
@@ -29,7 +31,11 @@ from .models import (
     Township,
     Village,
 )
-from .permissions import user_can_manage_session, user_can_manage_township
+from .permissions import (
+    user_can_manage_county_congress,
+    user_can_manage_session,
+    user_can_manage_township,
+)
 from .selectors import deputies_in_office_for_term
 
 User = get_user_model()
@@ -294,7 +300,7 @@ def session_create(*, actor, term: Term, number: int, date, place: str = "") -> 
     if term.township_id:
         _require(user_can_manage_township(actor, term.township))
     else:
-        _require(actor.is_superuser)
+        _require(user_can_manage_county_congress(actor, term.county))
     session = Session(term=term, number=number, date=date, place=place)
     session.full_clean()
     session.save()
@@ -484,3 +490,180 @@ def ruleset_update(*, actor, ruleset: RuleSet, **fields) -> RuleSet:
             after={k: after[k] for k in changed},
         )
     return ruleset
+
+
+# ---------------------------------------------------------------------------------------------
+# Delegations (代表团) of a county congress term
+
+
+def _county_term(term: Term) -> Term:
+    if term.level != "county" or term.township_id:
+        raise ValidationError(_("Delegations belong to a county congress term."))
+    return term
+
+
+def _delegation_audit(actor, action, delegation, **kwargs):
+    audit_record(
+        actor=actor, action=action, obj=delegation, county=delegation.term.county, **kwargs
+    )
+
+
+def _check_head(delegation: Delegation, head) -> None:
+    if head is None:
+        return
+    if not DelegationMember.objects.filter(delegation=delegation, deputy=head).exists():
+        raise ValidationError(_("The head (团长) must be a deputy of the delegation."))
+
+
+@transaction.atomic
+def delegation_create(
+    *, actor, term: Term, name: str, order: int = 0, township: Township | None = None
+) -> Delegation:
+    _county_term(term)
+    _require(user_can_manage_county_congress(actor, term.county))
+    if township is not None and township.county_id != term.county_id:
+        raise ValidationError(_("The township is not in the county."))
+    delegation = Delegation(term=term, name=name, order=order, township=township)
+    delegation.full_clean()
+    delegation.save()
+    _delegation_audit(
+        actor,
+        AuditAction.DELEGATION_CREATE,
+        delegation,
+        after=snapshot(delegation, ["name", "order", "township"]),
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_update(*, actor, delegation: Delegation, **fields) -> Delegation:
+    """Rename, reorder or name the head (团长) of a delegation."""
+    delegation = (
+        Delegation.objects.select_for_update(of=("self",))
+        .select_related("term__county")
+        .get(pk=delegation.pk)
+    )
+    _require(user_can_manage_county_congress(actor, delegation.term.county))
+    names = [k for k in ("name", "order", "head") if k in fields]
+    before = snapshot(delegation, names)
+    for key in names:
+        setattr(delegation, key, fields[key])
+    _check_head(delegation, delegation.head)
+    delegation.full_clean()
+    delegation.save()
+    after = snapshot(delegation, names)
+    if after != before:
+        _delegation_audit(
+            actor, AuditAction.DELEGATION_UPDATE, delegation, before=before, after=after
+        )
+    return delegation
+
+
+@transaction.atomic
+def delegation_assign(*, actor, delegation: Delegation, deputy_ids) -> int:
+    """Seat deputies in the delegation. A deputy seated in another delegation of the same term
+    moves (a deputy sits in one delegation per term); one who heads the delegation they leave
+    stops being its head. Only county deputies of the term's county are accepted. Returns how
+    many deputies were seated or moved."""
+    delegation = (
+        Delegation.objects.select_for_update(of=("self",))
+        .select_related("term__county")
+        .get(pk=delegation.pk)
+    )
+    term = delegation.term
+    _require(user_can_manage_county_congress(actor, term.county))
+    ids = set(deputy_ids)
+    eligible = set(
+        Deputy.objects.filter(
+            pk__in=ids, township__county_id=term.county_id, is_county_deputy=True
+        ).values_list("pk", flat=True)
+    )
+    if eligible != ids:
+        raise ValidationError(_("Only county deputies of the county can sit in a delegation."))
+    moving = DelegationMember.objects.filter(term=term, deputy_id__in=ids).exclude(
+        delegation=delegation
+    )
+    moved = list(moving.values_list("deputy_id", "delegation_id"))
+    Delegation.objects.filter(
+        term=term, head_id__in=[deputy for deputy, _delegation in moved]
+    ).exclude(pk=delegation.pk).update(head=None)
+    moving.delete()
+    already = set(
+        DelegationMember.objects.filter(delegation=delegation).values_list("deputy_id", flat=True)
+    )
+    new = [
+        DelegationMember(delegation=delegation, term=term, deputy_id=deputy_id)
+        for deputy_id in sorted(ids - already)
+    ]
+    DelegationMember.objects.bulk_create(new)
+    if new:
+        _delegation_audit(
+            actor,
+            AuditAction.DELEGATION_ASSIGN,
+            delegation,
+            after={"added": len(new), "count": len(already) + len(new)},
+        )
+    return len(new)
+
+
+@transaction.atomic
+def delegation_remove(*, actor, delegation: Delegation, deputy_id: int) -> None:
+    """Take a deputy out of the delegation (they stay a county deputy, in no delegation)."""
+    delegation = (
+        Delegation.objects.select_for_update(of=("self",))
+        .select_related("term__county")
+        .get(pk=delegation.pk)
+    )
+    _require(user_can_manage_county_congress(actor, delegation.term.county))
+    deleted, _rows = DelegationMember.objects.filter(
+        delegation=delegation, deputy_id=deputy_id
+    ).delete()
+    if deleted:
+        if delegation.head_id == deputy_id:
+            delegation.head = None
+            delegation.save(update_fields=["head"])
+        _delegation_audit(
+            actor, AuditAction.DELEGATION_ASSIGN, delegation, before={"deputy": deputy_id}
+        )
+
+
+@transaction.atomic
+def delegations_by_township(*, actor, term: Term) -> tuple[int, int]:
+    """The common case in one step: one delegation per township of the county (named
+    「<township>代表团」, in township order), each seating the township's county deputies in
+    office who sit in no delegation of the term yet. Delegations that exist are kept; nobody
+    already seated moves. Returns (delegations created, deputies seated)."""
+    _county_term(term)
+    _require(user_can_manage_county_congress(actor, term.county))
+    townships = list(Township.objects.filter(county_id=term.county_id).order_by("code"))
+    existing = {d.township_id: d for d in Delegation.objects.filter(term=term)}
+    names = set(Delegation.objects.filter(term=term).values_list("name", flat=True))
+    next_order = max([d.order for d in existing.values()], default=0)
+    created = []
+    for township in townships:
+        if township.pk in existing:
+            continue
+        name = f"{township.name}代表团"  # a name is data: the county's own word
+        if name in names:
+            continue
+        next_order += 1
+        created.append(Delegation(term=term, name=name, order=next_order, township=township))
+    Delegation.objects.bulk_create(created)
+    by_township = {d.township_id: d for d in Delegation.objects.filter(term=term) if d.township_id}
+    seated = set(DelegationMember.objects.filter(term=term).values_list("deputy_id", flat=True))
+    members = [
+        DelegationMember(delegation=by_township[township_id], term=term, deputy_id=deputy_id)
+        for deputy_id, township_id in deputies_in_office_for_term(term).values_list(
+            "id", "township_id"
+        )
+        if deputy_id not in seated and township_id in by_township
+    ]
+    DelegationMember.objects.bulk_create(members)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELEGATIONS_BY_TOWNSHIP,
+        obj=term,
+        county=term.county,
+        after={"created": len(created), "added": len(members)},
+    )
+    return len(created), len(members)
