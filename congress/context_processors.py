@@ -13,6 +13,13 @@ def navigation(request):
         items.append((_("Home"), reverse("home")))
         if scope.is_superuser or scope.any_township_role or scope.is_reviewer:
             items.append((_("Townships"), reverse("congress:township_list")))
+        if scope.any_county_role:  # the county's own congress staff and officers
+            items.append(
+                (
+                    _("County congress"),
+                    reverse("congress:county_congress", args=[min(scope.any_county_role)]),
+                )
+            )
         projects_entry = _projects_entry(scope)
         if projects_entry:
             items.append((_("Suggestions and projects"), projects_entry))

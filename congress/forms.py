@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from livelihood.widgets import DateInput
 
-from .models import AttendanceStatus, Deputy, Role, RuleSet, Session, Term, Village
+from .models import (
+    AttendanceStatus,
+    Delegation,
+    Deputy,
+    Role,
+    RuleSet,
+    Session,
+    Term,
+    Township,
+    Village,
+)
 
 
 class TagsField(forms.CharField):
@@ -78,11 +88,13 @@ class SessionForm(forms.ModelForm):
         fields = ["term", "number", "date", "place"]
         widgets = {"date": DateInput()}
 
-    def __init__(self, *args, township, **kwargs):
+    def __init__(self, *args, township=None, county=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = Term.objects.filter(township=township).select_related(
-            "township", "county"
-        )
+        if township is not None:
+            terms = Term.objects.filter(township=township)
+        else:  # the county's own congress
+            terms = Term.objects.filter(county=county, level="county")
+        self.fields["term"].queryset = terms.select_related("township", "county")
 
 
 class AttendanceForm(forms.Form):
@@ -158,3 +170,61 @@ class AccountForm(forms.Form):
 
 class RoleAccountForm(AccountForm):
     role = forms.ChoiceField(label=_("role"), choices=ACCOUNT_ROLE_CHOICES)
+
+
+class DelegationForm(forms.ModelForm):
+    """A new delegation (代表团) of a county term."""
+
+    class Meta:
+        model = Delegation
+        fields = ["name", "order", "township"]
+
+    def __init__(self, *args, term, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.filter(county_id=term.county_id)
+        self.fields["township"].required = False
+
+
+class DelegationEditForm(forms.ModelForm):
+    """Rename, reorder, name the head (团长) among the delegation's deputies."""
+
+    class Meta:
+        model = Delegation
+        fields = ["name", "order", "head"]
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = members
+        self.fields["head"].required = False
+
+
+class DelegationAssignForm(forms.Form):
+    """Seat deputies: chosen one by one, or every unseated county deputy of a township."""
+
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("county deputies"), queryset=Deputy.objects.none(), required=False
+    )
+    township = forms.ModelChoiceField(
+        label=_("every unseated county deputy of the township"),
+        queryset=Township.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, candidates, townships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = candidates
+        self.fields["township"].queryset = townships
+        self._candidates = candidates
+
+    def deputy_ids(self) -> list[int]:
+        ids = {deputy.pk for deputy in self.cleaned_data.get("deputies") or []}
+        township = self.cleaned_data.get("township")
+        if township is not None:
+            ids |= set(self._candidates.filter(township=township).values_list("pk", flat=True))
+        return sorted(ids)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("deputies") and not data.get("township"):
+            raise forms.ValidationError(_("Choose deputies or a township."))
+        return data

@@ -27,4 +27,26 @@ urlpatterns = [
         views.attendance_set,
         name="attendance_set",
     ),
+    # the county's own congress (issue 17)
+    path("counties/<int:pk>/congress/", views.county_congress, name="county_congress"),
+    path(
+        "counties/<int:pk>/sessions/new/",
+        views.county_session_create,
+        name="county_session_create",
+    ),
+    path("terms/<int:pk>/delegations/", views.term_delegations, name="term_delegations"),
+    path("terms/<int:pk>/delegations/new/", views.delegation_create, name="delegation_create"),
+    path(
+        "terms/<int:pk>/delegations/by-township/",
+        views.delegations_by_township,
+        name="delegations_by_township",
+    ),
+    path("delegations/<int:pk>/", views.delegation_detail, name="delegation_detail"),
+    path("delegations/<int:pk>/edit/", views.delegation_edit, name="delegation_edit"),
+    path("delegations/<int:pk>/assign/", views.delegation_assign, name="delegation_assign"),
+    path(
+        "delegations/<int:pk>/remove/<int:deputy_id>/",
+        views.delegation_remove,
+        name="delegation_remove",
+    ),
 ]

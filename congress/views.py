@@ -16,14 +16,18 @@ from . import roster, selectors, services
 from .forms import (
     AccountForm,
     AttendanceForm,
+    DelegationAssignForm,
+    DelegationEditForm,
+    DelegationForm,
     DeputyForm,
     RoleAccountForm,
     RosterUploadForm,
     RuleSetForm,
     SessionForm,
 )
-from .models import AttendanceStatus, RoleAssignment, Session
+from .models import AttendanceStatus, Delegation, RoleAssignment, Session, Term
 from .permissions import (
+    user_can_manage_county_congress,
     user_can_manage_session,
     user_can_manage_township,
     user_can_view_audit,
@@ -65,7 +69,12 @@ def _session_or_404(request, pk) -> Session:
 @login_required
 def township_list(request):
     townships = selectors.townships_visible_to(request.user)
-    return render(request, "congress/township_list.html", {"townships": townships})
+    counties = selectors.counties_with_congress_visible_to(request.user)
+    return render(
+        request,
+        "congress/township_list.html",
+        {"townships": townships, "counties": counties},
+    )
 
 
 @township_view()
@@ -353,12 +362,16 @@ def session_create(request, township):
 
 
 def _session_context(request, session):
-    return {
+    context = {
         "session": session,
         "township": session.term.township,
         "quorum": selectors.session_quorum(session),
         "can_manage": user_can_manage_session(request.user, session),
     }
+    if session.term.township_id is None:  # a county congress: the roll by delegation
+        context["county"] = session.term.county
+        context["roll_by_delegation"] = selectors.session_headcount_by_delegation(session)
+    return context
 
 
 @login_required
@@ -428,3 +441,217 @@ def attendance_set(request, pk, deputy_id):
         response["HX-Trigger"] = "headcount-changed"
         return response
     return redirect(session)
+
+
+# ---------------------------------------------------------------------------------------------
+# The county's own congress: its terms, sessions and delegations (代表团)
+
+
+def county_view(*, manage: bool = False):
+    """Fetch the county whose congress the user may read (404 outside it) and, for
+    ``manage``, require its staff (403 for a reader such as a reviewer)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            county = selectors.county_for_user(request.user, pk)
+            if county is None:
+                raise Http404
+            if manage and not user_can_manage_county_congress(request.user, county):
+                raise PermissionDenied
+            return view(request, county, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _county_term_or_404(request, pk, *, manage=False) -> Term:
+    term = Term.objects.filter(pk=pk, level="county").select_related("county").first()
+    if term is None or selectors.county_for_user(request.user, term.county_id) is None:
+        raise Http404
+    if manage and not user_can_manage_county_congress(request.user, term.county):
+        raise PermissionDenied
+    return term
+
+
+def _delegation_or_404(request, pk, *, manage=False) -> Delegation:
+    delegation = (
+        Delegation.objects.filter(pk=pk).select_related("term__county", "head", "township").first()
+    )
+    if (
+        delegation is None
+        or selectors.county_for_user(request.user, delegation.term.county_id) is None
+    ):
+        raise Http404
+    if manage and not user_can_manage_county_congress(request.user, delegation.term.county):
+        raise PermissionDenied
+    return delegation
+
+
+@county_view()
+def county_congress(request, county):
+    terms = list(selectors.county_terms(county))
+    current = terms[0] if terms else None
+    return render(
+        request,
+        "congress/county_congress.html",
+        {
+            "county": county,
+            "terms": terms,
+            "current_term": current,
+            "sessions": selectors.county_sessions(county)[:20],
+            "delegations": selectors.term_delegations(current) if current else [],
+            "county_deputies": selectors.deputies_in_office_for_term(current).count()
+            if current
+            else 0,
+            "can_manage": user_can_manage_county_congress(request.user, county),
+        },
+    )
+
+
+@county_view(manage=True)
+def county_session_create(request, county):
+    form = SessionForm(request.POST or None, county=county)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session created."))
+            return redirect(session)
+    return render(request, "congress/session_form.html", {"form": form, "county": county})
+
+
+@login_required
+def term_delegations(request, pk):
+    term = _county_term_or_404(request, pk)
+    can_manage = user_can_manage_county_congress(request.user, term.county)
+    form = DelegationForm(term=term) if can_manage else None
+    return render(
+        request,
+        "congress/term_delegations.html",
+        {
+            "county": term.county,
+            "term": term,
+            "delegations": selectors.term_delegations(term),
+            "unassigned": selectors.term_unassigned_deputies(term).count(),
+            "can_manage": can_manage,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def delegation_create(request, pk):
+    term = _county_term_or_404(request, pk, manage=True)
+    form = DelegationForm(request.POST or None, term=term)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delegation = services.delegation_create(
+                actor=request.user, term=term, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Delegation created."))
+            return redirect(delegation)
+    return render(
+        request,
+        "congress/delegation_form.html",
+        {"form": form, "county": term.county, "term": term},
+    )
+
+
+@login_required
+@require_POST
+def delegations_by_township(request, pk):
+    term = _county_term_or_404(request, pk, manage=True)
+    created, seated = services.delegations_by_township(actor=request.user, term=term)
+    messages.success(
+        request,
+        _("%(created)s delegations created, %(seated)s deputies seated.")
+        % {"created": created, "seated": seated},
+    )
+    return redirect("congress:term_delegations", pk=term.pk)
+
+
+@login_required
+def delegation_detail(request, pk):
+    delegation = _delegation_or_404(request, pk)
+    term = delegation.term
+    can_manage = user_can_manage_county_congress(request.user, term.county)
+    members = selectors.delegation_members(delegation)
+    context = {
+        "county": term.county,
+        "term": term,
+        "delegation": delegation,
+        "members": members,
+        "can_manage": can_manage,
+    }
+    if can_manage:
+        context["edit_form"] = DelegationEditForm(instance=delegation, members=members)
+        context["assign_form"] = _assign_form(delegation)
+    return render(request, "congress/delegation_detail.html", context)
+
+
+def _assign_form(delegation, data=None):
+    term = delegation.term
+    return DelegationAssignForm(
+        data,
+        candidates=selectors.term_unassigned_deputies(term),
+        townships=term.county.townships.order_by("code"),
+    )
+
+
+@login_required
+@require_POST
+def delegation_edit(request, pk):
+    delegation = _delegation_or_404(request, pk, manage=True)
+    form = DelegationEditForm(
+        request.POST,
+        instance=Delegation.objects.get(pk=delegation.pk),
+        members=selectors.delegation_members(delegation),
+    )
+    if form.is_valid():
+        try:
+            services.delegation_update(
+                actor=request.user, delegation=delegation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Delegation saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(delegation)
+
+
+@login_required
+@require_POST
+def delegation_assign(request, pk):
+    delegation = _delegation_or_404(request, pk, manage=True)
+    form = _assign_form(delegation, request.POST)
+    if form.is_valid():
+        try:
+            added = services.delegation_assign(
+                actor=request.user, delegation=delegation, deputy_ids=form.deputy_ids()
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(count)s deputies seated.") % {"count": added})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(delegation)
+
+
+@login_required
+@require_POST
+def delegation_remove(request, pk, deputy_id):
+    delegation = _delegation_or_404(request, pk, manage=True)
+    services.delegation_remove(actor=request.user, delegation=delegation, deputy_id=deputy_id)
+    messages.success(request, _("Deputy taken out of the delegation."))
+    return redirect(delegation)

@@ -98,3 +98,11 @@ def user_with_role(role: str, *, township=None, county=None, **kwargs):
         county=county if role == Role.REVIEWER else None,
     )
     return user
+
+
+def user_with_county_role(role: str, *, county=None, prefecture=None, **kwargs):
+    """A role in a county's own congress (县人大常委会工作人员 and the county's officers), or
+    a reviewer of a prefecture (市) when ``prefecture`` is given."""
+    user = UserFactory(**kwargs)
+    RoleAssignment.objects.create(user=user, role=role, county=county, prefecture=prefecture)
+    return user

@@ -1,0 +1,177 @@
+"""Permission rows for the county's own congress (issue 17): the county congress page, its
+sessions, delegations (代表团) and their management.
+
+The objects are created lazily on the world: county A's 17th county congress term, its 4th
+session, and a delegation of township A1 seating one county deputy (its head). Of the twelve
+roles only county A's reviewer reads these pages and only the superuser manages them: the
+township's roles — its staff included — never reach the county's own congress (404), and a
+reviewer is read-only (403 on every change).
+
+The county roles are not among the twelve: ``EXTRA`` gives their outcome on the same rows,
+checked by tests/congress/test_county_permissions.py with users built there —
+``county_staff`` (县人大常委会工作人员 of county A), ``county_staff_other`` (of county B),
+``county_teller`` (a teller of county A's congress) and ``prefecture_reviewer`` (reviewer of
+青州市, which holds counties A and B)."""
+
+from tests.permission_table import LOGIN, Row, expect
+
+
+def county_objects(w):
+    cached = getattr(w, "_county_objects", None)
+    if cached is not None:
+        return cached
+    import datetime
+
+    from congress.models import Delegation, DelegationMember, Session, Term
+    from tests.factories import DeputyFactory
+
+    term = Term.objects.create(
+        level="county", county=w.county, number=17, start_year=2021, end_year=2026
+    )
+    session = Session.objects.create(term=term, number=4, date=datetime.date(2026, 12, 28))
+    member = DeputyFactory(
+        township=w.township, name="陈县代", is_county_deputy=True, is_township_deputy=False
+    )
+    DeputyFactory(
+        township=w.township_other, name="孙县代", is_county_deputy=True, is_township_deputy=False
+    )
+    delegation = Delegation.objects.create(
+        term=term, name="青石镇代表团", order=1, township=w.township
+    )
+    DelegationMember.objects.create(delegation=delegation, term=term, deputy=member)
+    delegation.head = member
+    delegation.save(update_fields=["head"])
+    w._county_objects = (term, session, delegation, member)
+    return w._county_objects
+
+
+def _county(w):
+    return {"pk": w.county.pk}
+
+
+def _term(w):
+    return {"pk": county_objects(w)[0].pk}
+
+
+def _session(w):
+    return {"pk": county_objects(w)[1].pk}
+
+
+def _delegation(w):
+    return {"pk": county_objects(w)[2].pk}
+
+
+def _delegation_member(w):
+    _term_, _session_, delegation, member = county_objects(w)
+    return {"pk": delegation.pk, "deputy_id": member.pk}
+
+
+def _edit_data(w):
+    return {"name": "青石镇代表团", "order": 2, "head": county_objects(w)[3].pk}
+
+
+def _assign_data(w):
+    return {"township": w.township_other.pk}
+
+
+def _attendance(w):
+    """The county session's roll, opened, so a deputy can be checked in."""
+    from congress.models import Attendance
+
+    _term_, session, _delegation_, member = county_objects(w)
+    Attendance.objects.get_or_create(session=session, deputy=member)
+    return {"pk": session.pk, "deputy_id": member.pk}
+
+
+# Readers of the county's own congress: county A's reviewer (and the county's own roles).
+COUNTY_READ = expect(404, anonymous=LOGIN, reviewer=200, superuser=200)
+COUNTY_MANAGE = expect(404, anonymous=LOGIN, reviewer=403, superuser=200)
+COUNTY_MANAGE_POST = expect(404, anonymous=LOGIN, reviewer=403, superuser=302)
+
+READ = {
+    "county_staff": 200,
+    "county_teller": 200,
+    "county_staff_other": 404,
+    "prefecture_reviewer": 200,
+}
+MANAGE = {
+    "county_staff": 200,
+    "county_teller": 403,
+    "county_staff_other": 404,
+    "prefecture_reviewer": 403,
+}
+MANAGE_POST = {
+    "county_staff": 302,
+    "county_teller": 403,
+    "county_staff_other": 404,
+    "prefecture_reviewer": 403,
+}
+
+ROWS = [
+    Row("congress:county_congress", _county, COUNTY_READ),
+    Row("congress:county_session_create", _county, COUNTY_MANAGE),
+    Row("congress:term_delegations", _term, COUNTY_READ),
+    Row("congress:delegation_create", _term, COUNTY_MANAGE),
+    Row(
+        "congress:delegations_by_township",
+        _term,
+        COUNTY_MANAGE_POST,
+        method="post",
+    ),
+    Row("congress:delegation_detail", _delegation, COUNTY_READ),
+    Row(
+        "congress:delegation_edit",
+        _delegation,
+        COUNTY_MANAGE_POST,
+        method="post",
+        data=_edit_data,
+    ),
+    Row(
+        "congress:delegation_assign",
+        _delegation,
+        COUNTY_MANAGE_POST,
+        method="post",
+        data=_assign_data,
+    ),
+    Row(
+        "congress:delegation_remove",
+        _delegation_member,
+        COUNTY_MANAGE_POST,
+        method="post",
+    ),
+    # The county session through the session pages: township staff cannot see or manage it.
+    Row("congress:session_detail", _session, COUNTY_READ),
+    Row("congress:session_headcount", _session, COUNTY_READ),
+    Row("congress:session_open_roll", _session, COUNTY_MANAGE_POST, method="post"),
+    Row(
+        "congress:attendance_set",
+        _attendance,
+        COUNTY_MANAGE_POST,
+        method="post",
+        data=lambda w: {"status": "present"},
+    ),
+]
+
+# (method, URL name, kwargs helper) -> outcome for the county roles.
+EXTRA = {
+    (row.method, row.name, row.kwargs): outcome
+    for row, outcome in zip(
+        ROWS,
+        [
+            READ,
+            MANAGE,
+            READ,
+            MANAGE,
+            MANAGE_POST,
+            READ,
+            MANAGE_POST,
+            MANAGE_POST,
+            MANAGE_POST,
+            READ,
+            READ,
+            MANAGE_POST,
+            MANAGE_POST,
+        ],
+        strict=True,
+    )
+}
