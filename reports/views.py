@@ -63,7 +63,9 @@ def _township_or_404(user, pk) -> Township:
 
 
 def _report_or_404(user, pk) -> Report:
-    report = Report.objects.select_related("township", "county", "requested_by").filter(pk=pk)
+    report = Report.objects.select_related(
+        "township", "county", "requested_by", "requested_by__deputy"
+    ).filter(pk=pk)
     report = report.first()
     if report is None or not user_can_view_report(user, report):
         raise Http404
@@ -106,7 +108,9 @@ def _request_and_list(request, *, township=None, county=None, can_request: bool)
         reports = Report.objects.filter(kind=ReportKind.TOWNSHIP, township=township)
     else:
         reports = Report.objects.filter(kind=ReportKind.COUNTY, county=county)
-    page = Paginator(reports.select_related("requested_by").order_by("-created_at"), 25)
+    page = Paginator(
+        reports.select_related("requested_by", "requested_by__deputy").order_by("-created_at"), 25
+    )
     return render(
         request,
         "reports/report_list.html",

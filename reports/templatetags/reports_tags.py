@@ -19,6 +19,22 @@ def fig_sort(figures, name):
 
 
 @register.filter
+def person_name(user) -> str:
+    """Who a person is to the people reading the page: the account's full name, else the name
+    of the deputy the account belongs to, else the user name (``staff_a`` means nothing to
+    a reviewer). Callers select ``deputy`` with the user to keep it one query."""
+    if user is None:
+        return ""
+    full = user.get_full_name().strip()
+    if full:
+        return full
+    deputy = getattr(user, "deputy", None)  # the reverse one-to-one raises AttributeError
+    if deputy is not None and deputy.name:
+        return deputy.name
+    return user.get_username()
+
+
+@register.filter
 def pct(value):
     return domain.pct(value)
 
