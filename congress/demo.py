@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import datetime
 import random
+import zlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from .collation import stroke_sort_key
 from .models import (
     Attendance,
     AttendanceStatus,
     County,
+    Delegation,
+    DelegationMember,
     Deputy,
+    Prefecture,
     Role,
     RoleAssignment,
     RuleSet,
@@ -176,8 +182,110 @@ def _user(username: str, full_name: str, *, superuser: bool = False):
     return user
 
 
-def _role(user, role: str, *, township=None, county=None):
-    RoleAssignment.objects.get_or_create(user=user, role=role, township=township, county=county)
+def _role(user, role: str, *, township=None, county=None, prefecture=None):
+    RoleAssignment.objects.get_or_create(
+        user=user, role=role, township=township, county=county, prefecture=prefecture
+    )
+
+
+PREFECTURE = ("330900", "青州市")
+# The county congress's delegations (代表团): one per township, then the sectors. Sizes add up
+# to 240 with the townships' own county deputies; new county-only deputies live in 柳河乡 and
+# 桃源镇 (青石镇's roster keeps the size of the town in mission.md).
+SECTOR_DELEGATIONS = (
+    ("县直机关代表团", 36),
+    ("教育卫生代表团", 35),
+    ("工商企业代表团", 35),
+    ("农业农村代表团", 35),
+    ("驻县部队代表团", 20),
+)
+TOWNSHIP_DELEGATION_SIZE = 30
+
+
+def _county_deputies(township: Township, count: int, tag: str, used: set[str]) -> list[Deputy]:
+    """``count`` county-only deputies living in ``township`` (bulk, with the stroke key)."""
+    rng = random.Random(f"county-{tag}")
+    rows = []
+    for i in range(count):
+        name = _name(rng, used)
+        profession, tags = rng.choice(PROFESSIONS)
+        rows.append(
+            Deputy(
+                township=township,
+                name=name,
+                name_sort_key=stroke_sort_key(name),
+                gender="F" if rng.random() < 0.3 else "M",
+                is_township_deputy=False,
+                is_county_deputy=True,
+                profession=profession,
+                expertise=tags,
+                phone=f"139{zlib.crc32(tag.encode()) % 1000:03d}{i:05d}",
+            )
+        )
+    return Deputy.objects.bulk_create(rows)
+
+
+def _county_congress(county: County, townships: list[Township]) -> None:
+    """青山县第十七届人民代表大会: about 240 county deputies in 8 delegations, and its 4th
+    session with the roll taken (by delegation). Built once; a second run finds it."""
+    term, _created = Term.objects.get_or_create(
+        level="county", county=county, number=17, defaults={"start_year": 2022, "end_year": 2026}
+    )
+    if not Delegation.objects.filter(term=term).exists():
+        used = set(Deputy.objects.filter(township__county=county).values_list("name", flat=True))
+        homes = [t for t in townships if t.code != "330999101"]  # not 青石镇 (see above)
+        members: list[DelegationMember] = []
+        order = 0
+        for township in townships:
+            order += 1
+            delegation = Delegation.objects.create(
+                term=term, name=f"{township.name}代表团", order=order, township=township
+            )
+            own = list(
+                Deputy.objects.filter(township=township, is_county_deputy=True, in_office=True)
+            )
+            if township in homes:
+                own += _county_deputies(
+                    township, TOWNSHIP_DELEGATION_SIZE - len(own), township.code, used
+                )
+            members += [DelegationMember(delegation=delegation, term=term, deputy=d) for d in own]
+            delegation.head = own[0]
+            delegation.save(update_fields=["head"])
+        for index, (name, size) in enumerate(SECTOR_DELEGATIONS):
+            order += 1
+            delegation = Delegation.objects.create(term=term, name=name, order=order)
+            own = _county_deputies(homes[index % len(homes)], size, f"sector{index}", used)
+            members += [DelegationMember(delegation=delegation, term=term, deputy=d) for d in own]
+            delegation.head = own[0]
+            delegation.save(update_fields=["head"])
+        DelegationMember.objects.bulk_create(members)
+    session, created = Session.objects.get_or_create(
+        term=term,
+        number=4,
+        defaults={
+            "date": datetime.date(2026, 1, 8),
+            "place": "青山县人民会堂",
+            "status": SessionStatus.IN_PROGRESS,
+        },
+    )
+    if created:
+        rng = random.Random("county-roll")
+        rows = []
+        for deputy_id in (
+            Deputy.objects.filter(township__county=county, is_county_deputy=True, in_office=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ):
+            roll = rng.random()
+            state = (
+                AttendanceStatus.PRESENT
+                if roll < 0.92
+                else AttendanceStatus.LEAVE
+                if roll < 0.98
+                else AttendanceStatus.ABSENT
+            )
+            rows.append(Attendance(session=session, deputy_id=deputy_id, status=state))
+        Attendance.objects.bulk_create(rows)
 
 
 def _sessions(township: Township, deputies: list[Deputy]) -> None:
@@ -245,6 +353,16 @@ def load_demo() -> list[tuple[str, str]]:
         _sessions(township, deputies)
         townships[spec.code] = (township, deputies)
 
+    prefecture, _created = Prefecture.objects.get_or_create(
+        code=PREFECTURE[0], defaults={"name": PREFECTURE[1]}
+    )
+    County.objects.filter(pk__in=[county.pk, other.pk], prefecture__isnull=True).update(
+        prefecture=prefecture
+    )
+    _county_congress(
+        county, [t for code, (t, _d) in townships.items() if code != OTHER_TOWNSHIP.code]
+    )
+
     qingshi, qingshi_deputies = townships["330999101"]
     liuhe, _liuhe_deputies = townships["330999102"]
     baishui, _bs = townships[OTHER_TOWNSHIP.code]
@@ -266,6 +384,14 @@ def load_demo() -> list[tuple[str, str]]:
     accounts.append(("reviewer_qingshan", f"{Role.REVIEWER.label} · {county.name}"))
     _role(_user("reviewer_baishui", "白水县人大常委会联工委 高远"), Role.REVIEWER, county=other)
     accounts.append(("reviewer_baishui", f"{Role.REVIEWER.label} · {other.name}"))
+    _role(_user("staff_qingshan", "青山县人大常委会办公室 许宁"), Role.STAFF, county=county)
+    accounts.append(("staff_qingshan", f"{_('County congress staff')} · {county.name}"))
+    _role(
+        _user("reviewer_qingzhou", "青州市人大常委会选联工委 方正"),
+        Role.REVIEWER,
+        prefecture=prefecture,
+    )
+    accounts.append(("reviewer_qingzhou", f"{_('Prefecture reviewer')} · {prefecture.name}"))
     for i, deputy in enumerate(qingshi_deputies[:3], start=1):
         username = f"deputy{i}"
         user = _user(username, deputy.name)
