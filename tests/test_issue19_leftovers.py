@@ -63,3 +63,101 @@ def test_the_report_pages_name_the_requester_by_name_not_user_name(world):
         reverse("reports:township_reports", args=[world.township.pk])
     )
     assert "Automatic (quarter end)" in english.content.decode()
+
+
+# --- 4. the demo year reads in order ---------------------------------------------------------
+
+
+def _load_demo_stages():
+    from congress.demo import load_demo as congress_demo
+    from projects.demo import load_demo as projects_demo
+    from supervision.demo import load_demo as supervision_demo
+    from voting.demo import load_demo as voting_demo
+
+    congress_demo()
+    projects_demo()
+    voting_demo()
+    supervision_demo()
+
+
+def _out_of_order(project) -> list[str]:
+    """What in this project's lineage contradicts the order things must happen in."""
+    from projects.models import ProjectStatus
+    from projects.selectors.reserve import project_lineage
+
+    lineage = project_lineage(project)
+    wrong = []
+    changes = lineage.status_changes
+    by_id = sorted(changes, key=lambda c: c.pk)
+    if [c.pk for c in sorted(by_id, key=lambda c: c.at)] != [c.pk for c in by_id]:
+        wrong.append("status history dated out of the order it was written")
+    locks = [c.candidate_list.locked_at for c in lineage.candidacies if c.candidate_list.locked_at]
+    votes = [v["vote"].published_at for v in lineage.votes if v["vote"].published_at]
+    ratings = [r["vote"].published_at for r in lineage.ratings if r["vote"].published_at]
+    decisions = [d.recorded_at for d in lineage.decisions]
+    if locks and decisions and max(decisions) > min(locks):
+        wrong.append("a round decided after the list was locked")
+    if votes and locks and min(votes) < min(locks):
+        wrong.append("voted on before the list was locked")
+    if ratings and votes and min(ratings) < min(votes):
+        wrong.append("rated before it was voted on")
+    after_vote = {ProjectStatus.ELECTED, ProjectStatus.IMPLEMENTING, ProjectStatus.COMPLETED}
+    for change in changes:
+        if change.to_status in after_vote and votes and change.at < min(votes):
+            wrong.append(f"{change.to_status} before the vote")
+    for suggestion in project.suggestions.all():
+        when = suggestion.created_at
+        code = suggestion.receipt_code
+        if suggestion.decided_at and suggestion.decided_at < when:
+            wrong.append(f"suggestion {code} answered before it was sent")
+        for event, at in (("the list was locked", locks), ("the vote", votes)):
+            if at and when >= min(at):
+                wrong.append(f"suggestion {code} sent {when:%Y-%m-%d}, after {event}")
+        if suggestion.decided_at and locks and suggestion.decided_at > min(locks):
+            wrong.append(f"suggestion {code} merged after the list was locked")
+    timeline = [s.at for s in lineage.timeline if s.at is not None]
+    if timeline != sorted(timeline):
+        wrong.append("the timeline is not in date order")
+    return wrong
+
+
+def test_every_demo_lineage_reads_in_order():
+    """A receipt from the demo once read: sent 2026-10-11, voted on 2026-01-14. Every demo
+    project's history is now in the order things happen: suggestions before the list is
+    locked and the vote, rounds before the lock, the vote before its status changes and the
+    rating; and the projects voted on in January 2026 do have suggestions to follow."""
+    from projects.models import Project
+
+    _load_demo_stages()
+    wrong = {p.pk: w for p in Project.objects.order_by("pk") if (w := _out_of_order(p))}
+    assert wrong == {}
+    voted = Project.objects.filter(vote_candidacies__vote__published_at__isnull=False)
+    assert voted.filter(suggestions__isnull=False).exists()
+
+
+def test_the_demo_q3_report_leaves_out_the_later_evaluation(settings, tmp_path):
+    """The evaluation of 2026's projects is published after the third quarter ends, so the
+    demo's Q3 report (figures as of 30 September) shows no rating and no satisfaction rate."""
+    import re
+
+    from django.core.files.storage import default_storage
+
+    from reports import domain
+    from reports.demo import load_demo as reports_demo
+    from voting.models import Vote
+    from voting.pdf import pdf_text
+
+    settings.MEDIA_ROOT = tmp_path
+    _load_demo_stages()
+    reports_demo()
+    evaluation = Vote.objects.get(kind="evaluation", session__term__township__name="青石镇")
+    report = Report.objects.get(kind=ReportKind.TOWNSHIP, township__name="青石镇")
+    cut_off = domain.quarter_end(report.year, report.quarter)
+    assert evaluation.published_at is not None
+    if evaluation.published_at.date() <= cut_off:
+        pytest.skip("the demo's last quarter already includes the evaluation")
+    with default_storage.open(report.file.name, "rb") as fh:
+        text = pdf_text(fh.read())
+    assert f"统计截至{cut_off.year}年{cut_off.month}月{cut_off.day}日" in text
+    assert re.search(r"满意\s*\d+\s*，\s*基本满意", text) is None  # no project's rating
+    assert text.count("尚未测评") == 3  # each of the three projects: not yet evaluated

@@ -183,6 +183,8 @@ def _ballots(rng, weights, n, slots):
 def _link_suggestions(township, clist) -> None:
     """Residents' suggestions that these projects grew from, so that a demo receipt code shows
     the whole lineage: reserve → candidate → vote → implementation → rating."""
+    from django.db.models import F
+
     from projects.models import Suggestion
 
     for candidate in clist.candidates.select_related("project"):
@@ -197,6 +199,12 @@ def _link_suggestions(township, clist) -> None:
             status="merged",
             project=candidate.project,
             reply="您的建议已纳入项目储备库，并列入年度候选项目。",
+            # These were sent in the previous year's collection (July–October 2025), merged
+            # before the joint meeting locked the list (December 2025), not this year's.
+            created_at=F("created_at") - datetime.timedelta(days=365),
+            decided_at=timezone.make_aware(
+                datetime.datetime.combine(datetime.date(2025, 11, 20), datetime.time(9, 30))
+            ),
         )
 
 
