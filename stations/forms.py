@@ -154,3 +154,9 @@ class MatterForm(forms.Form):
 
 
 MatterFormSet = forms.formset_factory(MatterForm, extra=2, max_num=10)
+
+
+class StationRulesForm(forms.Form):
+    min_duty_days = forms.IntegerField(
+        label=_("minimum station duty days per deputy per year"), min_value=0, max_value=366
+    )

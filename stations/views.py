@@ -32,6 +32,7 @@ from .forms import (
     PlanForm,
     ProfileForm,
     ReceptionForm,
+    StationRulesForm,
     SwapForm,
 )
 from .models import DutyDay
@@ -476,13 +477,17 @@ def duty_items(request, township):
     form = DutyItemForm(request.POST or None)
     if request.method == "POST":
         if "min_duty_days" in request.POST:
-            raw = request.POST.get("min_duty_days", "")
-            if raw.isdigit():
+            rules_form = StationRulesForm(request.POST)
+            if rules_form.is_valid():
                 services.station_rules_set(
-                    actor=request.user, township=township, min_duty_days=int(raw)
+                    actor=request.user,
+                    township=township,
+                    min_duty_days=rules_form.cleaned_data["min_duty_days"],
                 )
                 messages.success(request, _("Saved."))
                 return redirect("stations:duty_items", township.pk)
+            for error in rules_form.errors.get("min_duty_days", []):
+                messages.error(request, error)
         elif form.is_valid():
             try:
                 services.duty_item_set(actor=request.user, township=township, **form.cleaned_data)

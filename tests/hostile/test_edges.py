@@ -334,3 +334,11 @@ def test_api_list_filters_are_typed_and_refuse_clearly(world):
     assert wrong_choice.status_code == 400 and "status" in wrong_choice.json()
     huge = client.get("/api/v1/projects/", {"township": "9" * 30})
     assert huge.status_code in (200, 400)
+
+
+def test_station_rules_refuse_an_out_of_range_number_clearly(world):
+    """The fuzz found a 500: a huge minimum reached the database's smallint."""
+    url = reverse("stations:duty_items", args=[world.township.pk])
+    response = world.client("staff").post(url, {"min_duty_days": "99999"}, follow=True)
+    assert response.status_code == 200
+    assert any("366" in str(m) for m in response.context["messages"])
