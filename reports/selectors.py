@@ -161,23 +161,13 @@ def photo_files(
     return out
 
 
-MILESTONE_LABELS = {
-    "approval": "立项",
-    "fiscal_review": "财评",
-    "tendering": "招投标",
-    "start": "开工",
-    "completion": "完工",
-    "acceptance": "验收",
-}
-
-
 def milestone_rows(project_ids: list[int], *, as_of: datetime.date | None = None) -> dict:
     """Each project's milestones (U4: 立项、财评、招投标、开工、完工、验收) with their planned
     and reached dates and whether they slipped, as of the date (a milestone reached later
     is not yet reached), in one query."""
     if not project_ids:
         return {}
-    from supervision.models import Milestone
+    from supervision.models import Milestone, MilestoneKind
 
     today = as_of or timezone.localdate()
     out: dict[int, list[dict]] = {}
@@ -191,7 +181,8 @@ def milestone_rows(project_ids: list[int], *, as_of: datetime.date | None = None
         out.setdefault(pid, []).append(
             {
                 "kind": kind,
-                "label": MILESTONE_LABELS.get(kind, kind),
+                # In the reader's language (the PDF renders in Chinese: 立项, 开工 …).
+                "label": MilestoneKind(kind).label if kind in MilestoneKind.values else kind,
                 "planned": planned,
                 "done": done,
                 "slipped": bool(planned and late_at > planned),

@@ -161,3 +161,114 @@ def test_the_demo_q3_report_leaves_out_the_later_evaluation(settings, tmp_path):
     assert f"统计截至{cut_off.year}年{cut_off.month}月{cut_off.day}日" in text
     assert re.search(r"满意\s*\d+\s*，\s*基本满意", text) is None  # no project's rating
     assert text.count("尚未测评") == 3  # each of the three projects: not yet evaluated
+
+
+# --- 2. English readers get the lifecycle and milestones in English ---------------------------
+
+
+def _reserve_project(world, title="村口安装路灯"):
+    from projects.models import Project
+
+    return Project.objects.create(
+        township=world.township, title=title, content="安装路灯", status="reserve"
+    )
+
+
+def test_status_notes_written_in_chinese_read_in_english(world):
+    """A clerk working in Chinese puts a project forward: the history note is stored as
+    「提交青石镇 … 」. A reader in English sees the sentence in English, the plan named in
+    English too; in Chinese it reads as written."""
+    from django.utils import translation
+
+    from projects import services
+
+    staff = world.users["staff"]
+    project = _reserve_project(world)
+    with translation.override("zh-hans"):
+        plan = services.plan_create(actor=staff, township=world.township, year=2027, slots=1)
+        services.plan_add_projects(actor=staff, plan=plan, projects=[project])
+    stored = project.status_changes.get(to_status="shortlisting").note
+    assert stored.startswith("提交") and "2027" in stored
+
+    url = reverse("projects:project_detail", args=[project.pk])
+    html = _english(world.client("staff")).get(url).content.decode()
+    assert "Put forward for 青石镇 2027 livelihood projects" in html
+    assert stored not in html
+    html = world.client("staff").get(url).content.decode()
+    assert stored in html
+
+
+@pytest.mark.parametrize(
+    "msgid",
+    [
+        "Put forward for %(plan)s",
+        "Not advanced by %(round)s",
+        "Reconsidered by %(round)s",
+        "Candidate for %(plan)s",
+        "Elected by the congress",
+        "Not elected; back in the reserve",
+        "Implementation started",
+        "Reported completed",
+    ],
+)
+def test_every_system_note_reads_back_in_the_other_language(world, msgid):
+    """Each sentence the services write as a status note, stored in one language, is read in
+    the other; the round name (the township's own words) stays as the rule set spells it."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from projects.models import AnnualPlan
+    from projects.templatetags.projects_tags import SYSTEM_NOTES, reread
+
+    assert msgid in SYSTEM_NOTES
+    plan = AnnualPlan(township=world.township, year=2027, slots=1)
+    for written, read in (("zh-hans", "en"), ("en", "zh-hans")):
+        with translation.override(written):
+            stored = gettext(msgid) % {"plan": plan, "round": "主席团会议"}
+        with translation.override(read):
+            expected = gettext(msgid) % {"plan": plan, "round": "主席团会议"}
+            assert reread(stored) == expected
+    with translation.override("en"):
+        assert reread("群众自己写的说明") == "群众自己写的说明"  # typed by a person: as written
+
+
+def test_milestones_are_named_in_the_readers_language(world):
+    """The public progress figures named milestones 立项, 开工 … in every language; now from
+    the milestone's code: English on an English page, Chinese in Chinese (and in the PDF,
+    which renders in Chinese)."""
+    import datetime
+
+    from django.utils import translation
+
+    from reports import selectors
+    from supervision.models import ImplementationPlan, Milestone
+
+    project = _reserve_project(world)
+    plan = ImplementationPlan.objects.create(project=project)
+    Milestone.objects.create(plan=plan, kind="start", position=3, done_on=datetime.date(2026, 4, 1))
+    rows = selectors.milestone_rows([project.pk], as_of=datetime.date(2026, 5, 1))
+    label = rows[project.pk][0]["label"]
+    with translation.override("en"):
+        assert str(label).startswith("Construction start")
+    with translation.override("zh-hans"):
+        assert str(label) == "开工"
+
+
+def test_labels_start_with_a_capital_in_english(world):
+    """Model field names used as labels ("kind", "source", "project") read as labels in
+    English: capitalised on the page, the catalogue's lower-case msgids untouched."""
+    from supervision.models import ImplementationPlan
+
+    project = _reserve_project(world)
+    project.status = "implementing"
+    project.save()
+    ImplementationPlan.objects.create(project=project, responsible_department="镇建设办")
+    client = _english(world.client("staff"))
+    html = client.get(reverse("supervision:overview", args=[world.township.pk])).content.decode()
+    assert '<th scope="col">Project</th>' in html
+    page = client.get(reverse("supervision:project_detail", args=[project.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    for label in ("Responsible department", "Funding sources", "Planned completion"):
+        assert f">{label}</dt>" in html
+    assert ">responsible department<" not in html
