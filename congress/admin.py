@@ -7,7 +7,10 @@ from .models import (
     Attendance,
     AuditEvent,
     County,
+    Delegation,
+    DelegationMember,
     Deputy,
+    Prefecture,
     RoleAssignment,
     RuleSet,
     Session,
@@ -22,11 +25,31 @@ class TownshipInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+@admin.register(Prefecture)
+class PrefectureAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "prefecture"]
+    search_fields = ["name", "code"]
     inlines = [TownshipInline]
+
+
+class DelegationMemberInline(admin.TabularInline):
+    model = DelegationMember
+    extra = 0
+    raw_id_fields = ["deputy", "term"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["name", "term", "order", "township", "head"]
+    list_select_related = ["term__county", "township", "head"]
+    raw_id_fields = ["head"]
+    inlines = [DelegationMemberInline]
 
 
 class VillageInline(admin.TabularInline):
@@ -96,10 +119,10 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "township", "county"]
+    list_display = ["user", "role", "township", "county", "prefecture"]
     list_filter = ["role", "county"]
     autocomplete_fields = ["user"]
-    list_select_related = ["user", "township", "county"]
+    list_select_related = ["user", "township", "county", "prefecture"]
 
 
 @admin.register(RuleSet)
