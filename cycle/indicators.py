@@ -105,7 +105,7 @@ DEFINITIONS = {
     "percent_complete": Definition(
         _("% complete"),
         _(
-            "Mean of the latest % complete reported, over elected projects with a progress "
+            "Mean of the latest percentage complete reported, over elected projects with a progress "
             "report; two decimals."
         ),
     ),
