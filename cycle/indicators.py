@@ -105,8 +105,8 @@ DEFINITIONS = {
     "percent_complete": Definition(
         _("% complete"),
         _(
-            "Mean of the latest percentage complete reported, over elected projects with a progress "
-            "report; two decimals."
+            "Mean of the latest percentage complete reported, over elected projects with a "
+            "progress report; two decimals."
         ),
     ),
     "on_time_rate": Definition(
