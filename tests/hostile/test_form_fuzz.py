@@ -75,8 +75,9 @@ PREFERENCE = (
     "resident",
     "anonymous",
 )
+# The log-out and language switch take no input worth fuzzing and end the session.
 SKIP = {"logout", "set_language"}
-POSTED: set[str] = set()  # URL names whose forms were posted, for the last test  # they take no input worth fuzzing and end the session
+POSTED: set[str] = set()  # URL names whose forms were posted, for the last test
 
 
 class _Forms(HTMLParser):
