@@ -221,7 +221,9 @@ def ruleset_for(*, township=None, county=None) -> RuleSet:
     if township is not None:
         found = RuleSet.objects.filter(township=township).first()
         return found or RuleSet(township=township)
-    found = RuleSet.objects.filter(county=county).first()
+    if county is None:
+        raise ValueError("ruleset_for needs a township or a county")
+    found = RuleSet.objects.filter(county=county, township__isnull=True).first()
     return found or RuleSet(county=county)
 
 

@@ -71,6 +71,7 @@ def audit_record(
     ``AuditAction`` (congress/audit.py), the operation log's vocabulary."""
     if township is not None and county is None:
         county = township.county
+    action = AuditAction(action)  # a string outside the vocabulary fails here, not in the log
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import County, Township
 from congress.services import audit_record
 
@@ -76,7 +77,7 @@ def report_request(
             )
             audit_record(
                 actor=actor,
-                action="report.request",
+                action=AuditAction.REPORT_REQUEST,
                 obj=report,
                 township=township,
                 county=county,
@@ -143,7 +144,7 @@ def report_retry(*, actor, report: Report) -> Report:
                 ) from None
         audit_record(
             actor=actor,
-            action="report.retry",
+            action=AuditAction.REPORT_RETRY,
             obj=report,
             township=report.township,
             county=report.county,
@@ -315,7 +316,7 @@ def report_generate(*, report_id: int) -> str:
             report.save(update_fields=["file", "status", "progress", "finished_at"])
             audit_record(
                 actor=None,
-                action="report.done",
+                action=AuditAction.REPORT_DONE,
                 obj=report,
                 township=report.township,
                 county=report.county,
@@ -336,7 +337,7 @@ def report_fail(*, report_id: int, reason: str) -> None:
         report.save(update_fields=["status", "error", "finished_at"])
         audit_record(
             actor=None,
-            action="report.failed",
+            action=AuditAction.REPORT_FAILED,
             obj=report,
             township=report.township,
             county=report.county,

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.services import audit_record
 
 from .. import domain
@@ -55,7 +56,7 @@ def _booking_create(*, duty_day, topic, name, phone) -> Booking:
     # The audit row names the day, never the resident.
     audit_record(
         actor=None,
-        action="station.booking_create",
+        action=AuditAction.STATION_BOOKING_CREATE,
         obj=duty_day,
         township=duty_day.station.township,
         after={"booking": booking.pk},
@@ -93,7 +94,7 @@ def booking_cancel(*, code: str) -> Booking:
     booking.save(update_fields=["status", "cancelled_at"])
     audit_record(
         actor=None,
-        action="station.booking_cancel",
+        action=AuditAction.STATION_BOOKING_CANCEL,
         obj=booking.duty_day,
         township=booking.duty_day.station.township,
         after={"booking": booking.pk},

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Deputy
 from congress.services import audit_record
 from projects.models import LiaisonStation
@@ -61,7 +62,7 @@ def calendar_plan(
         created.append(duty)
     audit_record(
         actor=actor,
-        action="station.calendar_plan",
+        action=AuditAction.STATION_CALENDAR_PLAN,
         obj=station,
         township=station.township,
         after={"days": len(created)},
@@ -78,7 +79,7 @@ def calendar_publish(*, actor, station: LiaisonStation, year: int) -> int:
     )
     audit_record(
         actor=actor,
-        action="station.calendar_publish",
+        action=AuditAction.STATION_CALENDAR_PUBLISH,
         obj=station,
         township=station.township,
         after={"year": year, "days": n},
@@ -117,7 +118,7 @@ def duty_swap(
     )
     audit_record(
         actor=actor,
-        action="station.duty_swap",
+        action=AuditAction.STATION_DUTY_SWAP,
         obj=duty_day,
         township=duty_day.station.township,
         before={"deputy": from_deputy.pk},

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Deputy
 from congress.services import audit_record
 
@@ -37,7 +38,7 @@ def manual_credit_record(
     credit.save()
     audit_record(
         actor=actor,
-        action="station.manual_credit",
+        action=AuditAction.STATION_MANUAL_CREDIT,
         obj=credit,
         township=deputy.township,
         after={"deputy": deputy.pk, "item": item.code, "points": item.points},

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Deputy
 from congress.services import audit_record
 from projects import services as project_services
@@ -83,7 +84,7 @@ def reception_record(
         _matter_record(actor=actor, reception=reception, matter=matter, deputies=deputies)
     audit_record(
         actor=actor,
-        action="station.reception_record",
+        action=AuditAction.STATION_RECEPTION_RECORD,
         obj=reception,
         township=township,
         after={

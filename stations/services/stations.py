@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.models import Deputy, Township
 from congress.services import audit_record
 from projects.models import LiaisonStation
@@ -47,7 +48,7 @@ def station_profile_set(
     profile.deputies.set(deputies)
     audit_record(
         actor=actor,
-        action="station.profile_set",
+        action=AuditAction.STATION_PROFILE_SET,
         obj=station,
         township=station.township,
         after={
@@ -68,7 +69,7 @@ def station_rules_set(*, actor, township: Township, min_duty_days: int) -> Stati
     rules.save()
     audit_record(
         actor=actor,
-        action="station.rules_set",
+        action=AuditAction.STATION_RULES_SET,
         obj=rules,
         township=township,
         after={"min_duty_days": min_duty_days},
@@ -98,7 +99,7 @@ def duty_item_set(
     item.save()
     audit_record(
         actor=actor,
-        action="station.duty_item_set",
+        action=AuditAction.STATION_DUTY_ITEM_SET,
         obj=item,
         township=township,
         after={"code": code, "points": points},

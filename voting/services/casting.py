@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from congress.audit import AuditAction
+
 from .. import domain, sealing
 from ..models import (
     Ballot,
@@ -196,5 +198,5 @@ def vote_close(*, actor, vote: Vote) -> Vote:
     vote.status = VoteStatus.CLOSED
     vote.closed_at = timezone.now()
     vote.save(update_fields=["codes_used", "status", "closed_at", "sealed_digest"])
-    _audit(vote, actor, "vote.close", electronic_ballots=vote.codes_used)
+    _audit(vote, actor, AuditAction.VOTE_CLOSE, electronic_ballots=vote.codes_used)
     return vote

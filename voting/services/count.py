@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.selectors import session_headcount
 
 from .. import domain, hooks
@@ -120,7 +121,14 @@ def vote_count(*, actor, vote: Vote) -> VoteResult:
     vote.status = VoteStatus.COUNTED if rec.valid else VoteStatus.VOID
     vote.void_reason = rec.reason
     vote.save(update_fields=["status", "void_reason"])
-    _audit(vote, actor, "vote.count", returned=t.returned, issued=result.issued, valid=rec.valid)
+    _audit(
+        vote,
+        actor,
+        AuditAction.VOTE_COUNT,
+        returned=t.returned,
+        issued=result.issued,
+        valid=rec.valid,
+    )
     return result
 
 
@@ -170,7 +178,12 @@ def _count_evaluation(actor, vote: Vote, candidates) -> VoteResult:
     vote.void_reason = rec.reason
     vote.save(update_fields=["status", "void_reason"])
     _audit(
-        vote, actor, "evaluation.count", returned=t.returned, issued=result.issued, valid=rec.valid
+        vote,
+        actor,
+        AuditAction.EVALUATION_COUNT,
+        returned=t.returned,
+        issued=result.issued,
+        valid=rec.valid,
     )
     return result
 
@@ -192,7 +205,7 @@ def vote_certify(*, actor, vote: Vote) -> Vote:
     vote.certified_at = timezone.now()
     vote.certified_by = actor
     vote.save(update_fields=["box_digest", "status", "certified_at", "certified_by"])
-    _audit(vote, actor, "vote.certify", digest=vote.box_digest)
+    _audit(vote, actor, AuditAction.VOTE_CERTIFY, digest=vote.box_digest)
     return vote
 
 
@@ -210,5 +223,5 @@ def vote_publish(*, actor, vote: Vote) -> Vote:
     vote.status = VoteStatus.PUBLISHED
     vote.published_at = timezone.now()
     vote.save(update_fields=["status", "published_at"])
-    _audit(vote, actor, "vote.publish")
+    _audit(vote, actor, AuditAction.VOTE_PUBLISH)
     return vote

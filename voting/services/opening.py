@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from congress.audit import AuditAction
+
 from .. import domain, sealing
 from ..models import (
     Ballot,
@@ -123,7 +125,13 @@ def vote_open_box(*, actor, vote: Vote, typed_shares: list[str]) -> OpenedBox:
         )
         vote.box_opened_at = timezone.now()
         vote.save(update_fields=["box_opened_at"])
-        _audit(vote, actor, "vote.open_box", opened=len(rows) - len(failed), failed=len(failed))
+        _audit(
+            vote,
+            actor,
+            AuditAction.VOTE_OPEN_BOX,
+            opened=len(rows) - len(failed),
+            failed=len(failed),
+        )
     return OpenedBox(opened=len(rows) - len(failed), failed=failed)
 
 
@@ -207,7 +215,7 @@ def vote_paper_revote(*, actor, vote: Vote, reason: str) -> Vote:
     vote.status = VoteStatus.VOID
     vote.void_reason = str(_("Key shares lost: the presidium ordered a paper re-vote."))[:200]
     vote.save(update_fields=["status", "void_reason"])
-    _audit(vote, actor, "vote.paper_revote", reason=reason[:200])
+    _audit(vote, actor, AuditAction.VOTE_PAPER_REVOTE, reason=reason[:200])
     if vote.kind == "evaluation":
         new = evaluation_create(actor=actor, session=vote.session, plan=vote.plan, title=vote.title)
     else:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction
 from congress.services import audit_record
 
 from .. import domain
@@ -145,7 +146,7 @@ def paper_entry_save(*, actor, vote: Vote, slot: str, sequence: int, keys: str) 
     if before is not None:  # corrections are logged; first entries are the record itself
         audit_record(
             actor=actor,
-            action="paper.correct",
+            action=AuditAction.PAPER_CORRECT,
             obj=vote,
             township=vote.session.term.township,
             before={"sequence": sequence, "slot": slot, **before},
@@ -186,7 +187,7 @@ def paper_decide(*, actor, vote: Vote, sequence: int, keys: str, reason: str) ->
 
     audit_record(
         actor=actor,
-        action="paper.decide",
+        action=AuditAction.PAPER_DECIDE,
         obj=vote,
         township=vote.session.term.township,
         before={"sequence": sequence, "A": entry("A"), "B": entry("B")},
@@ -225,5 +226,5 @@ def paper_finalize(*, actor, vote: Vote) -> int:
     _rewrite_box(vote)
     vote.paper_counted = True
     vote.save(update_fields=["paper_counted"])
-    _audit(vote, actor, "paper.finalize", paper_ballots=count)
+    _audit(vote, actor, AuditAction.PAPER_FINALIZE, paper_ballots=count)
     return count

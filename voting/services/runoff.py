@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from congress.audit import AuditAction
+
 from .. import domain
 from ..models import CandidateResult, Vote, VoteCandidate, VoteStatus
 from ..permissions import user_can_manage_vote
@@ -101,7 +103,7 @@ def vote_create_runoff(*, actor, vote: Vote) -> Vote:
     _audit(
         vote,
         actor,
-        "vote.runoff" if kind == "runoff" else "vote.further",
+        AuditAction.VOTE_RUNOFF if kind == "runoff" else "vote.further",
         child=child.pk,
         candidates=len(chosen),
         slots=slots,
@@ -133,5 +135,7 @@ def vote_resolve_tie(*, actor, vote: Vote, elected_positions: list[int], reason:
         row.save(update_fields=["elected", "tied"])
     result.needs_runoff = False
     result.save(update_fields=["needs_runoff"])
-    _audit(vote, actor, "vote.presidium_tie", elected=sorted(chosen), reason=reason.strip())
+    _audit(
+        vote, actor, AuditAction.VOTE_PRESIDIUM_TIE, elected=sorted(chosen), reason=reason.strip()
+    )
     return vote

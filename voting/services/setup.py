@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from congress.audit import AuditAction
 from congress.models import Attendance, RuleSet
-from congress.selectors import session_headcount
+from congress.selectors import ruleset_for, session_headcount
 from congress.services import audit_record
 
 from .. import domain, hooks, sealing
@@ -51,7 +52,7 @@ def vote_create(*, actor, session, candidate_list, title: str = "") -> Vote:
         raise PermissionDenied
     if not candidate_list.is_locked:
         raise ValidationError(_("Lock the candidate list before setting up the vote."))
-    rules, _created = RuleSet.objects.get_or_create(township=township)
+    rules = ruleset_for(township=township)
     candidates = list(candidate_list.candidates.select_related("project").order_by("position"))
     try:
         domain.check_setup(
@@ -85,7 +86,14 @@ def vote_create(*, actor, session, candidate_list, title: str = "") -> Vote:
         )
         for i, c in enumerate(candidates, start=1)
     )
-    _audit(vote, actor, "vote.create", candidates=len(candidates), slots=plan.slots, mode=vote.mode)
+    _audit(
+        vote,
+        actor,
+        AuditAction.VOTE_CREATE,
+        candidates=len(candidates),
+        slots=plan.slots,
+        mode=vote.mode,
+    )
     return vote
 
 
@@ -132,7 +140,7 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
     )
     if not projects:
         raise ValidationError(_("The plan has no elected projects to evaluate."))
-    rules, _created = RuleSet.objects.get_or_create(township=township)
+    rules = ruleset_for(township=township)
     vote = Vote(
         kind="evaluation",
         session=session,
@@ -171,7 +179,7 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
         )
         for i, p in enumerate(projects, start=1)
     )
-    _audit(vote, actor, "evaluation.create", projects=len(projects))
+    _audit(vote, actor, AuditAction.EVALUATION_CREATE, projects=len(projects))
     return vote
 
 
@@ -185,7 +193,7 @@ def vote_officer_add(*, actor, vote: Vote, role: str, name: str, user=None) -> V
     officer = VoteOfficer(vote=vote, role=role, name=name.strip(), user=user)
     officer.full_clean()
     officer.save()
-    _audit(vote, actor, "vote.officer_add", role=role, name=officer.name)
+    _audit(vote, actor, AuditAction.VOTE_OFFICER_ADD, role=role, name=officer.name)
     return officer
 
 
@@ -194,7 +202,7 @@ def vote_officer_remove(*, actor, officer: VoteOfficer) -> None:
     vote = _lock(officer.vote)
     _require(user_can_manage_vote(actor, vote))
     _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED))
-    _audit(vote, actor, "vote.officer_remove", role=officer.role, name=officer.name)
+    _audit(vote, actor, AuditAction.VOTE_OFFICER_REMOVE, role=officer.role, name=officer.name)
     officer.delete()
 
 
@@ -237,7 +245,7 @@ def vote_generate_codes(
     vote.codes_generated = len(codes)
     vote.codes_printings += 1
     vote.save(update_fields=["codes_generated", "codes_printings"])
-    _audit(vote, actor, "vote.codes_generated", count=len(codes))
+    _audit(vote, actor, AuditAction.VOTE_CODES_GENERATED, count=len(codes))
     # Shuffle: the print order says nothing about the storage order.
     ordered = list(codes)
     secrets.SystemRandom().shuffle(ordered)
@@ -262,7 +270,7 @@ def vote_record_issued(*, actor, vote: Vote, slips_issued: int, paper_issued: in
     vote.save(update_fields=["slips_issued", "paper_issued"])
     audit_record(
         actor=actor,
-        action="vote.issued",
+        action=AuditAction.VOTE_ISSUED,
         obj=vote,
         township=vote.session.term.township,
         before=before,
@@ -302,7 +310,7 @@ def vote_open(*, actor, vote: Vote) -> Vote:
     vote.status = VoteStatus.OPEN
     vote.opened_at = timezone.now()
     vote.save(update_fields=["status", "opened_at"])
-    _audit(vote, actor, "vote.open", present=present, due=due)
+    _audit(vote, actor, AuditAction.VOTE_OPEN, present=present, due=due)
     return vote
 
 
@@ -315,7 +323,7 @@ def vote_switch_to_paper(*, actor, vote: Vote) -> Vote:
     _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN))
     vote.paper_mode = True
     vote.save(update_fields=["paper_mode"])
-    _audit(vote, actor, "vote.paper_mode")
+    _audit(vote, actor, AuditAction.VOTE_PAPER_MODE)
     return vote
 
 
@@ -399,7 +407,7 @@ def vote_key_ceremony(*, actor, vote: Vote, seen_printings: int | None = None) -
     _audit(
         vote,
         actor,
-        "vote.key_ceremony",
+        AuditAction.VOTE_KEY_CEREMONY,
         threshold=threshold,
         holders=holders,
         key=sealing.key_fingerprint(ceremony.public_key),

@@ -79,9 +79,9 @@ def public_results(request, pk):
     context = _results_context(vote)
     if vote.is_sealed:  # the sealed box's trackers: never beside any opened content
         context["trackers"] = list(
-            SealedBallot.objects.filter(vote=vote).order_by("tracker").values_list(
-                "tracker", flat=True
-            )
+            SealedBallot.objects.filter(vote=vote)
+            .order_by("tracker")
+            .values_list("tracker", flat=True)
         )
     elif vote.trackers_enabled:
         context["trackers"] = list(
