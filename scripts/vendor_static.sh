@@ -13,6 +13,7 @@ BOOTSTRAP_VERSION="5.3.9"
 BOOTSTRAP_ICONS_VERSION="1.11.4"
 ECHARTS_VERSION="5.6.0"
 AXE_CORE_VERSION="4.14.1"
+JSQR_VERSION="1.4.0"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/static/vendor"
@@ -58,7 +59,8 @@ copy() {
     esac
 }
 
-rm -rf "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons" "$VENDOR/echarts" "$VENDOR/axe-core"
+rm -rf "$VENDOR/bootstrap" "$VENDOR/bootstrap-icons" "$VENDOR/echarts" "$VENDOR/axe-core" \
+    "$VENDOR/jsqr/jsQR.js" "$VENDOR/jsqr/LICENSE"
 
 echo "bootstrap $BOOTSTRAP_VERSION"
 pkg="$(fetch bootstrap "$BOOTSTRAP_VERSION")"
@@ -87,6 +89,11 @@ pkg="$(fetch axe-core "$AXE_CORE_VERSION")"
 copy "$pkg/axe.min.js" "$VENDOR/axe-core"
 copy "$pkg/LICENSE" "$VENDOR/axe-core"
 [[ -f "$pkg/LICENSE-3RD-PARTY.txt" ]] && copy "$pkg/LICENSE-3RD-PARTY.txt" "$VENDOR/axe-core"
+
+echo "jsqr $JSQR_VERSION"
+pkg="$(fetch jsqr "$JSQR_VERSION")"
+copy "$pkg/dist/jsQR.js" "$VENDOR/jsqr"
+copy "$pkg/LICENSE" "$VENDOR/jsqr"
 
 # Every copied .js/.css that names a source map must have that map next to it.
 status=0
