@@ -5,7 +5,7 @@ service); the API only reads."""
 from decimal import Decimal
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -104,8 +104,16 @@ class CountyIndicatorViewSet(viewsets.GenericViewSet):
 
     serializer_class = CountyFiguresSerializer
     queryset = County.objects.none()
+    lookup_value_regex = r"[0-9]+"
 
-    @extend_schema(parameters=[IndicatorQuery], responses=CountyFiguresSerializer)
+    @extend_schema(
+        parameters=[IndicatorQuery],
+        responses={
+            200: CountyFiguresSerializer,
+            400: OpenApiResponse(description="A malformed year or date."),
+            404: OpenApiResponse(description="No such county in the caller's scope."),
+        },
+    )
     def retrieve(self, request, pk=None):
         county = selectors.counties_for_dashboard(request.user).filter(pk=pk).first()
         if county is None:
