@@ -40,7 +40,8 @@ def _next_session(world, present=9):
 def _evaluation(world, **rules):
     vote = _published_plan_vote(world)
     if rules:
-        RuleSet.objects.filter(township=world.township).update(**rules)
+        # Staff save the rules (reads never create them: congress.selectors.ruleset_for).
+        RuleSet.objects.update_or_create(township=world.township, defaults=rules)
     session = _next_session(world)
     evaluation = services.evaluation_create(
         actor=world.users["staff"], session=session, plan=vote.candidate_list.plan
@@ -67,7 +68,9 @@ def test_evaluation_covers_the_elected_projects_with_rules_copied(world):
     assert titles == ["东河村道路路灯安装", "西岭村饮水工程改造"]  # the two elected (10 in office)
     assert evaluation.evaluation_rules["sub_items"] == ["进度", "质量"]
     assert evaluation.evaluation_rules["half_counts"] is True
-    RuleSet.objects.filter(township=world.township).update(evaluation_half_counts=False)
+    RuleSet.objects.update_or_create(
+        township=world.township, defaults={"evaluation_half_counts": False}
+    )
     evaluation.refresh_from_db()
     assert evaluation.evaluation_rules["half_counts"] is True  # copied, not live
 
