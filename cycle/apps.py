@@ -12,6 +12,7 @@ class CycleConfig(AppConfig):
     def ready(self):
         # The hand-offs between stages (cycle/handoffs.py), plugged into the stages' hooks.
         from projects import hooks as projects_hooks
+        from supervision import selectors as supervision_selectors
         from voting import hooks as voting_hooks
 
         from . import handoffs
@@ -19,5 +20,5 @@ class CycleConfig(AppConfig):
         voting_hooks.vote_published.connect(
             handoffs.on_vote_published, dispatch_uid="cycle.on_vote_published"
         )
-        voting_hooks.provide_project_evidence(handoffs.project_evidence)
+        voting_hooks.provide_project_evidence(supervision_selectors.project_evidence)
         projects_hooks.contribute_to_lineage(handoffs.lineage_after_the_reserve)

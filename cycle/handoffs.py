@@ -106,11 +106,6 @@ def evaluation_consequences(*, actor, vote: Vote) -> list[str]:
     return done
 
 
-def project_evidence(project) -> dict:
-    """Supervision's record of a project (for an evaluation ballot's snapshot)."""
-    return supervision_selectors.project_evidence(project)
-
-
 def lineage_after_the_reserve(project) -> dict:
     """A project's lineage beyond the reserve: its published votes and ratings, and
     supervision's figures once it is elected."""

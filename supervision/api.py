@@ -174,15 +174,11 @@ class ProgressReportViewSet(
 
 
 class EvidenceSerializer(serializers.Serializer):
-    """Supervision's figures of one project (supervision.selectors.project_evidence)."""
+    """Supervision's figures of one project (supervision.selectors.project_evidence); DRF's
+    JSON encoder writes its dates and decimals."""
 
     def to_representation(self, instance):
-        return {
-            key: (value.isoformat() if hasattr(value, "isoformat") else value)
-            if isinstance(value, bool | int | str | type(None)) or hasattr(value, "isoformat")
-            else str(value)
-            for key, value in instance.items()
-        }
+        return dict(instance)
 
 
 class SupervisedProjectSerializer(serializers.Serializer):
