@@ -4,9 +4,9 @@ actions on it, casting by code (no login), results.
 The life cycle mirrors the console, the paper entry and check pages, the count page (开箱计票)
 and certification: the same services, the same permission predicates (``action_permissions``:
 404 outside the caller's scope, then 403 without the role, before the body is read) and the
-same refusals (a service's ``ValidationError`` is a 400 with its message). Code slips and key
-share slips exist only in the PDF the action answers with, as on the console: the API never
-returns a code or a share in JSON.
+same refusals (a service's ``ValidationError``, a wrong state included, is a 400 with its
+message). Code slips and key share slips exist only in the PDF the action answers with, as on
+the console: the API never returns a code or a share in JSON.
 """
 
 from urllib.parse import quote
@@ -21,7 +21,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import (
-    APIException,
     NotFound,
     PermissionDenied,
     Throttled,
@@ -31,7 +30,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from congress.selectors import sessions_visible_to
-from livelihood.transitions import TransitionRefused
 from projects.models import AnnualPlan, CandidateList
 
 from . import domain, selectors, services, throttle
@@ -309,26 +307,21 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Not allowed in the vote's present state."
-    default_code = "conflict"
-
-
 def _answers(ok: dict, *, who: str, state: bool = True, refused: str = "") -> dict:
-    """The documented answers of a life-cycle action: its success, and its refusals."""
+    """The documented answers of a life-cycle action: its success, and its refusals. A step
+    the vote's present state does not allow is a 400 with the machine's message (as every
+    rule's refusal: voting/machine.py), like the message the console shows."""
     out = dict(ok)
+    reasons = [refused.rstrip(".")] if refused else []
+    if state:
+        reasons.append("not allowed in the vote's present state (the message names it)")
+    reasons.append("or field errors")
     out[400] = OpenApiResponse(
         OpenApiTypes.OBJECT,
-        description=refused
-        or "Refused by the vote's rules, with the message in detail, or field errors.",
+        description="Refused, with the message in detail: " + "; ".join(reasons) + ".",
     )
     out[403] = OpenApiResponse(DetailSerializer, description=f"In scope, but not {who}.")
     out[404] = OpenApiResponse(DetailSerializer, description="No such vote in the caller's scope.")
-    if state:
-        out[409] = OpenApiResponse(
-            DetailSerializer, description="Not allowed in the vote's present state."
-        )
     return out
 
 
@@ -400,13 +393,6 @@ class VoteViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("candidates")
             .order_by("-created_at", "-id")
         )
-
-    def handle_exception(self, exc):
-        # A state machine's refusal (livelihood.transitions) is a conflict with the vote's
-        # present state; a service's ValidationError stays a 400 (livelihood/api_errors.py).
-        if isinstance(exc, TransitionRefused):
-            exc = Conflict(detail=exc.message)
-        return super().handle_exception(exc)
 
     def _vote(self, pk: int, *, code: int = status.HTTP_200_OK) -> Response:
         return Response(VoteSerializer(self.get_queryset().get(pk=pk)).data, status=code)
