@@ -112,6 +112,12 @@ class CreditForm(forms.Form):
     item = forms.ModelChoiceField(label=_("item"), queryset=None)
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     evidence = forms.CharField(label=_("evidence"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_file = forms.FileField(
+        label=_("evidence file"),
+        required=False,
+        help_text=_("Optional: a photo (JPEG, PNG or WebP) or a PDF, at most 8 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf"}),
+    )
 
     def __init__(self, *args, township, items, **kwargs):
         super().__init__(*args, **kwargs)

@@ -312,6 +312,12 @@ class ManualCredit(CleanTextMixin, models.Model):
     date = models.DateField(_("date"))
     points = models.PositiveSmallIntegerField(_("points"))
     evidence = models.TextField(_("evidence"), max_length=2000)
+    # A photo (re-encoded as JPEG, metadata stripped) or a PDF, checked by content in
+    # ``services.credits``; served only through ``stations:credit_evidence`` (scope checked).
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to="stations/evidence/%Y/%m/", max_length=200, blank=True
+    )
+    evidence_type = models.CharField(max_length=40, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

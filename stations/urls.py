@@ -21,12 +21,14 @@ urlpatterns = [
     # staff (reviewers read)
     path("townships/<int:pk>/stations/", views.township_stations, name="township_stations"),
     path("stations/<int:pk>/edit/", views.station_edit, name="station_edit"),
+    path("stations/<int:pk>/poster.pdf", views.station_poster, name="station_poster"),
     path("stations/<int:pk>/calendar/", views.calendar, name="calendar"),
     path("stations/duty-days/<int:pk>/", views.duty_day, name="duty_day"),
     path("stations/<int:pk>/receptions/new/", views.reception_create, name="reception_create"),
     path("receptions/<int:pk>/", views.reception_detail, name="reception_detail"),
     path("townships/<int:pk>/duty-records/", views.township_records, name="township_records"),
     path("townships/<int:pk>/duty-records/credit/", views.credit_create, name="credit_create"),
+    path("duty-credits/<int:pk>/evidence/", views.credit_evidence, name="credit_evidence"),
     path("townships/<int:pk>/duty-items/", views.duty_items, name="duty_items"),
     path("counties/<int:pk>/stations/", views.county_activity, name="county_activity"),
 ]

@@ -4,7 +4,9 @@ swaps, receptions, manual credits, points. Reviewers: read-only, plus the county
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +22,7 @@ from congress import selectors as congress_selectors
 from congress.models import County, Deputy
 from congress.permissions import get_scope
 from congress.views import township_view
+from livelihood.downloads import protected_file
 from projects.ratelimit import hit
 
 from . import domain, selectors, services
@@ -35,7 +38,7 @@ from .forms import (
     StationRulesForm,
     SwapForm,
 )
-from .models import DutyDay
+from .models import DutyDay, ManualCredit
 from .permissions import (
     user_can_manage_stations,
     user_can_see_booking_contact,
@@ -98,8 +101,41 @@ def station_public(request, pk):
     return render(
         request,
         "stations/station_public.html",
-        {"station": station, "profile": profile, "days": days},
+        {
+            "station": station,
+            "profile": profile,
+            "days": days,
+            "intake_url": selectors.intake_url_of(station),
+        },
     )
+
+
+@station_scope(manage=True)
+def station_poster(request, station):
+    """The station's printable poster (A4 PDF, in Chinese like every printed sheet): its QR
+    code to the station's public page (who is on duty when, 代表有约, and the intake form),
+    the name, address, hours and the coming reception days."""
+    from projects.pdf import render_pdf
+    from projects.qr import qr_data_uri
+
+    station = selectors.station_public(station.pk)
+    url = request.build_absolute_uri(reverse("stations:station_public", args=[station.pk]))
+    days = list(selectors.upcoming_duty(station, today=timezone.localdate(), limit=6))
+    with translation.override("zh-hans"):
+        pdf = render_pdf(
+            "stations/pdf/poster.html",
+            {
+                "station": station,
+                "profile": getattr(station, "profile", None),
+                "days": days,
+                "url": url,
+                "qr": qr_data_uri(url),
+            },
+            request=request,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(station.name + '海报.pdf')}"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -454,7 +490,7 @@ def township_records(request, township):
 @require_http_methods(["GET", "POST"])
 def credit_create(request, township):
     items = selectors.manual_items(township)
-    form = CreditForm(request.POST or None, township=township, items=items)
+    form = CreditForm(request.POST or None, request.FILES or None, township=township, items=items)
     if request.method == "POST" and form.is_valid():
         try:
             services.manual_credit_record(actor=request.user, **form.cleaned_data)
@@ -467,6 +503,20 @@ def credit_create(request, township):
         request,
         "stations/credit_form.html",
         {"township": township, "form": form, "has_items": items.exists()},
+    )
+
+
+@login_required
+def credit_evidence(request, pk):
+    """A manual credit's evidence file, to whoever may see the deputy's record."""
+    credit = get_object_or_404(ManualCredit.objects.select_related("deputy__township"), pk=pk)
+    if not credit.evidence_file or not user_can_view_duty_record(request.user, credit.deputy):
+        raise Http404
+    extension = "pdf" if credit.evidence_type == "application/pdf" else "jpg"
+    return protected_file(
+        credit.evidence_file.name,
+        content_type=credit.evidence_type or "application/octet-stream",
+        filename=f"evidence-{credit.pk}.{extension}",
     )
 
 
@@ -520,12 +570,16 @@ def county_activity(request, pk):
             raise Http404
         raise PermissionDenied
     year = _year(request)
+    date_from = datetime.date(year, 1, 1)
+    date_to = min(timezone.localdate(), datetime.date(year, 12, 31))
     return render(
         request,
         "stations/county_activity.html",
         {
             "county": county,
             "year": year,
-            "rows": selectors.county_activity(county, year=year, as_of=timezone.localdate()),
+            "date_from": date_from,
+            "date_to": date_to,
+            "station_activity": selectors.activity_by_township(county, date_from, date_to),
         },
     )

@@ -12,8 +12,10 @@ from .record import (
 )
 from .stations import (
     TownshipActivity,
+    activity_by_township,
     county_activity,
     duty_day_for_user,
+    intake_url_of,
     my_duty_days,
     published_calendar,
     reception_for_user,
@@ -28,10 +30,12 @@ from .stations import (
 __all__ = [
     "DutyRecord",
     "TownshipActivity",
+    "activity_by_township",
     "county_activity",
     "duty_counts",
     "duty_day_for_user",
     "duty_record",
+    "intake_url_of",
     "duty_records",
     "manual_items",
     "my_duty_days",

@@ -11,7 +11,15 @@ from congress.models import County, Township
 from congress.permissions import get_scope
 from projects.models import LiaisonStation
 
-from ..models import Booking, BookingStatus, DutyDay, Reception
+from ..models import (
+    Booking,
+    BookingStatus,
+    DutyDay,
+    MatterRoute,
+    Reception,
+    ReceptionMatter,
+    VisitKind,
+)
 
 
 def stations_of(township: Township):
@@ -25,11 +33,19 @@ def stations_of(township: Township):
 
 def station_public(pk: int) -> LiaisonStation | None:
     return (
-        LiaisonStation.objects.select_related("township__county", "village", "profile")
+        LiaisonStation.objects.select_related(
+            "township__county", "village", "profile", "intake_link"
+        )
         .prefetch_related("profile__deputies")
         .filter(pk=pk)
         .first()
     )
+
+
+def intake_url_of(station: LiaisonStation) -> str | None:
+    """The station's QR intake form (projects), if it has an active link."""
+    link = getattr(station, "intake_link", None)
+    return link.get_absolute_url() if link is not None and link.is_active else None
 
 
 def upcoming_duty(station: LiaisonStation, *, today: datetime.date, limit: int = 12):
@@ -116,80 +132,98 @@ def my_duty_days(deputy_id: int, *, today: datetime.date):
 
 @dataclass
 class TownshipActivity:
+    """One township's station activity in a period (the county reviewer's panel)."""
+
     township: Township
-    stations: int
-    duty_days: int
-    receptions: int
-    head_visits: int
-    residents: int
-    matters: int
-    bookings: int
+    stations: int = 0
+    duty_days_planned: int = 0  # published reception days dated in the period
+    duty_days_held: int = 0  # ... of which a reception was recorded
+    receptions: int = 0
+    head_visits: int = 0
+    residents: int = 0
+    matters: int = 0
+    micro: int = 0  # matters handed over as 微建议
+    bookings: int = 0  # 代表有约 not cancelled, on days in the period
+
+    @property
+    def held_percent(self) -> int | None:
+        if not self.duty_days_planned:
+            return None
+        return self.duty_days_held * 100 // self.duty_days_planned
 
 
-def county_activity(county: County, *, year: int, as_of: datetime.date) -> list[TownshipActivity]:
-    """Station activity per township of the county, in ``year`` up to ``as_of``."""
-    start, end = datetime.date(year, 1, 1), min(as_of, datetime.date(year, 12, 31))
-    townships = list(Township.objects.filter(county=county).order_by("name"))
-    in_range = Q(receptions__date__range=(start, end))
-    stations = {
-        row["township"]: row
-        for row in LiaisonStation.objects.filter(township__county=county)
-        .values("township")
-        .annotate(
-            n=Count("pk", distinct=True),
-            n_receptions=Count(
-                "receptions", filter=in_range & Q(receptions__kind="reception"), distinct=True
-            ),
-            n_head_visits=Count(
-                "receptions", filter=in_range & Q(receptions__kind="head_visit"), distinct=True
-            ),
-        )
+def activity_by_township(
+    county: County, date_from: datetime.date, date_to: datetime.date
+) -> list[TownshipActivity]:
+    """Station activity per township of ``county`` from ``date_from`` to ``date_to``
+    inclusive: reception days held against those planned, receptions and department heads'
+    visits, residents received, matters raised (and 微建议), appointments. Six queries
+    whatever the number of townships and stations."""
+    rows = {
+        t.pk: TownshipActivity(township=t)
+        for t in Township.objects.filter(county=county).order_by("name", "pk")
     }
-    residents = dict(
-        Reception.objects.filter(station__township__county=county, date__range=(start, end))
-        .values("station__township")
-        .annotate(n=Sum("residents"))
-        .values_list("station__township", "n")
-    )
-    matters = dict(
-        Reception.objects.filter(station__township__county=county, date__range=(start, end))
-        .values("station__township")
-        .annotate(n=Count("matters"))
-        .values_list("station__township", "n")
-    )
-    days = dict(
+    for township_id, n in (
+        LiaisonStation.objects.filter(township__county=county)
+        .values("township")
+        .annotate(n=Count("pk"))
+        .values_list("township", "n")
+    ):
+        rows[township_id].stations = n
+    for township_id, planned, held in (
         DutyDay.objects.filter(
-            station__township__county=county, published=True, date__range=(start, end)
+            station__township__county=county, published=True, date__range=(date_from, date_to)
         )
         .values("station__township")
-        .annotate(n=Count("pk"))
-        .values_list("station__township", "n")
-    )
-    bookings = dict(
+        .annotate(
+            planned=Count("pk", distinct=True),
+            held=Count("pk", filter=Q(receptions__kind=VisitKind.RECEPTION), distinct=True),
+        )
+        .values_list("station__township", "planned", "held")
+    ):
+        rows[township_id].duty_days_planned = planned
+        rows[township_id].duty_days_held = held
+    for township_id, receptions, visits, residents in (
+        Reception.objects.filter(station__township__county=county, date__range=(date_from, date_to))
+        .values("station__township")
+        .annotate(
+            receptions=Count("pk", filter=Q(kind=VisitKind.RECEPTION)),
+            visits=Count("pk", filter=Q(kind=VisitKind.HEAD_VISIT)),
+            residents=Sum("residents"),
+        )
+        .values_list("station__township", "receptions", "visits", "residents")
+    ):
+        row = rows[township_id]
+        row.receptions, row.head_visits, row.residents = receptions, visits, residents or 0
+    for township_id, matters, micro in (
+        ReceptionMatter.objects.filter(
+            reception__station__township__county=county,
+            reception__date__range=(date_from, date_to),
+        )
+        .values("reception__station__township")
+        .annotate(n=Count("pk"), micro=Count("pk", filter=Q(route=MatterRoute.MICRO)))
+        .values_list("reception__station__township", "n", "micro")
+    ):
+        rows[township_id].matters = matters
+        rows[township_id].micro = micro
+    for township_id, n in (
         Booking.objects.filter(
-            duty_day__station__township__county=county, duty_day__date__range=(start, end)
+            duty_day__station__township__county=county,
+            duty_day__date__range=(date_from, date_to),
         )
         .exclude(status=BookingStatus.CANCELLED)
         .values("duty_day__station__township")
         .annotate(n=Count("pk"))
         .values_list("duty_day__station__township", "n")
-    )
-    out = []
-    for t in townships:
-        s = stations.get(t.pk, {})
-        out.append(
-            TownshipActivity(
-                township=t,
-                stations=s.get("n", 0),
-                duty_days=days.get(t.pk, 0),
-                receptions=s.get("n_receptions", 0),
-                head_visits=s.get("n_head_visits", 0),
-                residents=residents.get(t.pk, 0) or 0,
-                matters=matters.get(t.pk, 0),
-                bookings=bookings.get(t.pk, 0),
-            )
-        )
-    return out
+    ):
+        rows[township_id].bookings = n
+    return list(rows.values())
+
+
+def county_activity(county: County, *, year: int, as_of: datetime.date) -> list[TownshipActivity]:
+    """Station activity per township of the county, in ``year`` up to ``as_of``."""
+    start = datetime.date(year, 1, 1)
+    return activity_by_township(county, start, min(as_of, datetime.date(year, 12, 31)))
 
 
 def published_calendar(*, today: datetime.date, limit: int = 8):

@@ -1,4 +1,6 @@
-"""Reminders to the deputies on duty (what the daily beat task runs)."""
+"""Reminders to the deputies on duty (what the daily beat task runs): one per deputy per
+published duty day, shown in the deputy's notification list (supervision's ``Notification``,
+the site's one list) and e-mailed when the account has an address."""
 
 from __future__ import annotations
 
@@ -8,12 +10,28 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from supervision.models import Notification
 
 from ..models import DutyDay, DutyReminder, StationRules
 
 logger = logging.getLogger(__name__)
+
+# The notification kind of a duty reminder (its label belongs in supervision's
+# NotificationKind; see the app README, "Reminders").
+DUTY_DAY_KIND = "duty_day"
+
+
+def _subject(day: DutyDay) -> str:
+    return _("Reception day at %(station)s on %(date)s, %(start)s–%(end)s") % {
+        "station": day.station.name,
+        "date": day.date.isoformat(),
+        "start": day.start.strftime("%H:%M"),
+        "end": day.end.strftime("%H:%M"),
+    }
 
 
 def reminders_send(*, today: datetime.date | None = None) -> int:
@@ -29,24 +47,35 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
         .prefetch_related("deputies__user")
     )
     made = 0
+    url = reverse("stations:my")
     for day in days:
         if (day.date - today).days > notice.get(day.station.township_id, 1):
             continue
+        subject = _subject(day)
         for deputy in day.deputies.all():
             try:
                 with transaction.atomic():
                     reminder = DutyReminder.objects.create(duty_day=day, deputy=deputy)
+                    if deputy.user_id and deputy.user.is_active:
+                        # The unique (user, key, day) keeps one even under a concurrent run.
+                        Notification.objects.bulk_create(
+                            [
+                                Notification(
+                                    user_id=deputy.user_id,
+                                    kind=DUTY_DAY_KIND,
+                                    key=f"{DUTY_DAY_KIND}:{day.pk}",
+                                    day=today,
+                                    subject=subject[:200],
+                                    url=url,
+                                )
+                            ],
+                            ignore_conflicts=True,
+                        )
             except IntegrityError:
                 continue
             made += 1
             email = deputy.user.email if deputy.user_id else ""
             if email:
-                subject = _("Reception day at %(station)s on %(date)s, %(start)s–%(end)s") % {
-                    "station": day.station.name,
-                    "date": day.date.isoformat(),
-                    "start": day.start.strftime("%H:%M"),
-                    "end": day.end.strftime("%H:%M"),
-                }
                 try:
                     send_mail(subject, subject, settings.DEFAULT_FROM_EMAIL, [email])
                     DutyReminder.objects.filter(pk=reminder.pk).update(emailed=True)

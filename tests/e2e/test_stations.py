@@ -12,11 +12,12 @@ from playwright.sync_api import expect
 from projects.models import LiaisonStation, Suggestion
 from stations import selectors, services
 from stations.models import Booking
-from tests.e2e.conftest import PHONE, login, settle, shot
+from supervision.models import Notification
+from tests.e2e.conftest import DESKTOP, PHONE, jpeg_file, login, settle, shot
 
 
-@pytest.mark.parametrize("viewport", [PHONE])
-def test_booking_to_reception_to_points(page, world):
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_booking_to_reception_to_points(page, world, tmp_path):
     staff = world.users["staff"]
     station = LiaisonStation.objects.create(
         township=world.township, name="东河村联络站", address="东河村委会一楼"
@@ -40,6 +41,12 @@ def test_booking_to_reception_to_points(page, world):
     )
     services.calendar_publish(actor=staff, station=station, year=date.year)
     today = timezone.localdate()
+    # The daily reminder, three days ahead (the township's notice), in the deputy's list.
+    services.station_rules_set(actor=staff, township=world.township, min_duty_days=4)
+    from stations.models import StationRules
+
+    StationRules.objects.filter(township=world.township).update(remind_days_before=3)
+    assert services.reminders_send() == 2
     before = selectors.duty_record(world.deputy, year=today.year, as_of=today).total
 
     # The resident: the station's page, book, receipt code.
@@ -68,6 +75,11 @@ def test_booking_to_reception_to_points(page, world):
     page.goto("/my/stations/")
     expect(page.get_by_test_id("my-booking")).to_contain_text("村口路灯")
     shot(page, "deputy-bookings")
+    settle(page)
+    page.goto("/notifications/")
+    expect(page.get_by_test_id("notifications")).to_contain_text(station.name)
+    assert Notification.objects.filter(user=world.users["deputy"]).count() == 1
+    shot(page, "deputy-reminder")
 
     # Staff record the reception; its matter becomes a suggestion.
     settle(page)
@@ -111,3 +123,50 @@ def test_booking_to_reception_to_points(page, world):
         page.get_by_test_id("my-record").click()
     expect(page.get_by_test_id("record-total")).to_have_text(str(after))
     shot(page, "duty-record")
+
+    # Staff credit a manual item with a photo as evidence; the deputy sees it in the record.
+    services.duty_item_set(
+        actor=staff, township=world.township, code="flood_watch", points=5, label="防汛值守"
+    )
+    settle(page)
+    page.context.clear_cookies()
+    settle(page)
+    login(page, "staff_a")
+    settle(page)
+    page.goto(f"/townships/{world.township.pk}/stations/")
+    expect(page.get_by_test_id("poster").first).to_be_visible()
+    shot(page, "township-stations")
+    settle(page)
+    page.goto(f"/townships/{world.township.pk}/duty-records/credit/")
+    page.locator("#id_deputy").select_option(str(world.deputy.pk))
+    page.locator("#id_item").select_option(label="防汛值守")
+    page.locator("#id_date").fill(today.isoformat())
+    page.locator("#id_evidence").fill("7月汛期在东河村值守三天")
+    page.locator("#id_evidence_file").set_input_files(str(jpeg_file(tmp_path / "flood.jpg")))
+    shot(page, "credit-form")
+    settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("credit-save").click()
+    expect(page.get_by_test_id("records")).to_contain_text(world.deputy.name)
+    settle(page)
+    page.context.clear_cookies()
+    settle(page)
+    login(page, "deputy_a")
+    settle(page)
+    page.goto(f"/deputies/{world.deputy.pk}/duty-record/")
+    expect(page.get_by_test_id("record-total")).to_have_text(str(after + 5))
+    expect(page.get_by_test_id("credit-evidence")).to_be_visible()
+    shot(page, "duty-record-credit")
+    evidence = page.request.get(page.get_by_test_id("credit-evidence").get_attribute("href"))
+    assert evidence.status == 200 and evidence.headers["content-type"] == "image/jpeg"
+
+    # The county reviewer's panel: the reception day held, the matter and the appointment.
+    settle(page)
+    page.context.clear_cookies()
+    settle(page)
+    login(page, "rev_a")
+    settle(page)
+    page.goto(f"/counties/{world.county.pk}/stations/")
+    panel = page.get_by_test_id("station-activity")
+    expect(panel).to_contain_text(world.township.name)
+    shot(page, "county-panel")
