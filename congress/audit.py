@@ -93,3 +93,4 @@ class AuditAction(models.TextChoices):
     STATION_BOOKING_CANCEL = "station.booking_cancel", _("Appointment cancelled")
     STATION_RECEPTION_RECORD = "station.reception_record", _("Reception recorded")
     STATION_MANUAL_CREDIT = "station.manual_credit", _("Duty points credited by hand")
+    SUGGESTION_REFER = "suggestion.refer", _("Suggestion referred to the county (转县级)")

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import Deputy, Village
+from congress.models import County, Deputy, Village
 from livelihood.widgets import DateInput, DecimalInput
 
 from .models import (
@@ -13,10 +13,32 @@ from .models import (
     Suggestion,
     SuggestionChannel,
     SuggestionStatus,
+    body_fields,
 )
 
 DATE = DateInput()
 PHONE_HELP = _("Only staff of the township see it; it is never shown publicly.")
+
+
+def _body_villages(body):
+    """The villages of a township, or of every township of a county (its own congress)."""
+    if isinstance(body, County):
+        return Village.objects.filter(township__county=body).select_related("township")
+    return Village.objects.filter(township=body)
+
+
+def _body_deputies(body):
+    """A township's deputies, or a county's county deputies (县人大代表)."""
+    if isinstance(body, County):
+        return Deputy.objects.filter(township__county=body, is_county_deputy=True)
+    return Deputy.objects.filter(township=body)
+
+
+def _put_under(instance, body) -> None:
+    """Set the instance's township or county, so its one-body constraint validates."""
+    for key, value in body_fields(body).items():
+        setattr(instance, key, value)
+
 
 PUBLIC_FIELDS = [
     "title",
@@ -68,9 +90,9 @@ class PublicSuggestionForm(HoneypotMixin, forms.ModelForm):
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Village.objects.filter(township=township)
+        self.fields["village"].queryset = _body_villages(township)
         self.fields["village"].label = _("village (community)")
-        self.instance.township = township
+        _put_under(self.instance, township)
         for name in ("necessity", "funding_source", "implementing_body", "estimated_investment"):
             self.fields[name].required = False
 
@@ -114,10 +136,13 @@ class StaffSuggestionForm(PublicSuggestionForm):
         super().__init__(*args, township=township, **kwargs)
         del self.fields["website"]
         if is_staff:
-            self.fields["deputy"].queryset = Deputy.objects.filter(
-                township=township, in_office=True
-            ).order_by("name_sort_key")
-            self.fields["station"].queryset = LiaisonStation.objects.filter(township=township)
+            self.fields["deputy"].queryset = (
+                _body_deputies(township).filter(in_office=True).order_by("name_sort_key")
+            )
+            if isinstance(township, County):
+                del self.fields["station"]
+            else:
+                self.fields["station"].queryset = LiaisonStation.objects.filter(township=township)
         else:
             del self.fields["deputy"]
             del self.fields["station"]
@@ -159,10 +184,8 @@ class TriageFilterForm(forms.Form):
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Village.objects.filter(township=township)
-        self.fields["deputy"].queryset = Deputy.objects.filter(township=township).order_by(
-            "name_sort_key"
-        )
+        self.fields["village"].queryset = _body_villages(township)
+        self.fields["deputy"].queryset = _body_deputies(township).order_by("name_sort_key")
         for name in ("status", "village", "channel", "deputy"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
@@ -194,7 +217,7 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args, township, exclusion_reasons, suggestion_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.filter(township=township).exclude(
+        self.fields["project"].queryset = Project.objects.filter(**body_fields(township)).exclude(
             status=ProjectStatus.CANCELLED
         )
         self.fields["reason"].choices = [("", _("(other: write the reply)"))] + [
@@ -242,8 +265,8 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["villages"].queryset = Village.objects.filter(township=township)
-        self.instance.township = township
+        self.fields["villages"].queryset = _body_villages(township)
+        _put_under(self.instance, township)
 
 
 class StationForm(forms.ModelForm):

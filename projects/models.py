@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import Township, Village
+from congress.models import County, Township, Village
 from livelihood.text import CleanTextMixin
 
 
@@ -28,15 +28,69 @@ class ProjectStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Project(CleanTextMixin, models.Model):
-    """A project in the township's standing reserve (项目储备库). Projects stay across years;
-    a candidate that is not elected returns to the reserve."""
+class CongressBodyMixin:
+    """What a row owned by a congress body (a township's, or a county's own congress) shares:
+    exactly one of ``township`` / ``county`` is set (a CheckConstraint backs it), and code
+    asks ``.body`` instead of branching on which one."""
+
+    @property
+    def body(self):
+        """The township or the county whose congress owns the row."""
+        return self.township if self.township_id else self.county
+
+    @property
+    def is_county_body(self) -> bool:
+        return self.county_id is not None
+
+    @property
+    def body_name(self) -> str:
+        return self.body.name
+
+    @property
+    def body_county_id(self) -> int:
+        """The county the row falls under (a township's county, or the county itself)."""
+        return self.county_id if self.county_id else self.township.county_id
+
+
+def body_fields(body, prefix: str = "") -> dict:
+    """``{"township": body}`` or ``{"county": body}`` (with ``prefix``, e.g. ``"plan__"``):
+    the filter or the keyword arguments that put a row under this congress body."""
+    key = "county" if isinstance(body, County) else "township"
+    return {f"{prefix}{key}": body}
+
+
+def one_body_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(township__isnull=False, county__isnull=True)
+        | Q(township__isnull=True, county__isnull=False),
+        name=name,
+    )
+
+
+class Project(CongressBodyMixin, CleanTextMixin, models.Model):
+    """A project in a congress body's standing reserve (项目储备库): a township's, or a
+    county congress's own (issue 17). Projects stay across years; a candidate that is not
+    elected returns to the reserve."""
 
     line_text_fields = ("title",)
     multiline_text_fields = ("content", "expected_benefit", "necessity")
 
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="projects", verbose_name=_("township")
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("township"),
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("county"),
+        help_text=_("Set for the county congress's own rows, instead of a township."),
     )
     title = models.CharField(_("title"), max_length=100)
     content = models.TextField(_("content"))
@@ -71,9 +125,11 @@ class Project(CleanTextMixin, models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["township", "status"]),
+            models.Index(fields=["county", "status"], name="project_county_status"),
             GinIndex(fields=["tokens"], name="project_tokens_gin"),
         ]
         constraints = [
+            one_body_constraint("project_one_body"),
             models.CheckConstraint(
                 condition=Q(estimated_investment__isnull=True) | Q(estimated_investment__gte=0),
                 name="project_investment_not_negative",
@@ -87,12 +143,26 @@ class Project(CleanTextMixin, models.Model):
         return reverse("projects:project_detail", args=[self.pk])
 
 
-class AnnualPlan(models.Model):
-    """The livelihood projects plan of a township for one year, with its number of slots
-    (应选数量)."""
+class AnnualPlan(CongressBodyMixin, models.Model):
+    """The livelihood projects plan of a congress body (a township, or a county's own
+    congress) for one year, with its number of slots (应选数量)."""
 
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="plans", verbose_name=_("township")
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("township"),
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("county"),
+        help_text=_("Set for the county congress's own rows, instead of a township."),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     slots = models.PositiveSmallIntegerField(_("number of slots"))
@@ -108,12 +178,14 @@ class AnnualPlan(models.Model):
         ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(fields=["township", "year"], name="plan_unique_year"),
+            models.UniqueConstraint(fields=["county", "year"], name="plan_unique_county_year"),
+            one_body_constraint("plan_one_body"),
             models.CheckConstraint(condition=Q(slots__gte=1), name="plan_slots_positive"),
         ]
 
     def __str__(self):
         return _("%(township)s %(year)s livelihood projects") % {
-            "township": self.township,
+            "township": self.body,
             "year": self.year,
         }
 
@@ -201,6 +273,7 @@ class SuggestionStatus(models.TextChoices):
     RECEIVED = "received", _("Received, awaiting review")
     MERGED = "merged", _("Taken into the project reserve")
     REJECTED = "rejected", _("Not adopted")
+    REFERRED = "referred", _("Referred to the county")
 
 
 class LiaisonStation(CleanTextMixin, models.Model):
@@ -279,7 +352,7 @@ class IntakeLink(models.Model):
         return reverse("projects:intake", args=[self.token])
 
 
-class Suggestion(CleanTextMixin, models.Model):
+class Suggestion(CongressBodyMixin, CleanTextMixin, models.Model):
     """One matter per suggestion (一事一提, C2). The proposer's name and phone are private:
     only staff of the township see them; the public lookup by receipt code never shows them.
     No client address is ever stored."""
@@ -288,7 +361,32 @@ class Suggestion(CleanTextMixin, models.Model):
     multiline_text_fields = ("content", "necessity", "reply")
 
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("township")
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("township"),
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("county"),
+        help_text=_("Set for the county congress's own rows, instead of a township."),
+    )
+    # A township's suggestion too big for it, referred to the county reserve (转县级): the
+    # county's row points back to the township's, which keeps its receipt code and reads
+    # "referred"; the resident's lookup follows the referral.
+    referred_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referral",
+        verbose_name=_("referred from"),
     )
     receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
     title = models.CharField(_("title"), max_length=100)
@@ -380,9 +478,13 @@ class Suggestion(CleanTextMixin, models.Model):
         indexes = [
             models.Index(fields=["township", "status", "-created_at"]),
             models.Index(fields=["township", "-created_at"]),
+            models.Index(
+                fields=["county", "status", "-created_at"], name="suggestion_county_status"
+            ),
             GinIndex(fields=["tokens"], name="suggestion_tokens_gin"),
         ]
         constraints = [
+            one_body_constraint("suggestion_one_body"),
             models.CheckConstraint(
                 condition=Q(status="merged", project__isnull=False)
                 | (~Q(status="merged") & Q(project__isnull=True)),

@@ -1,37 +1,78 @@
-"""Who may do what in stages 1–2. Views, services and the API use these predicates."""
+"""Who may do what in stages 1–2. Views, services and the API use these predicates.
+
+A congress body is a township or a county's own congress (issue 17): every predicate taking
+a ``body`` accepts either. A township's staff run its intake and shortlisting; a county's
+staff (县人大常委会工作人员) run the county congress's. Each never reaches the other's."""
 
 from __future__ import annotations
 
-from congress.permissions import get_scope, user_can_manage_township, user_can_view_township
+from congress.models import County
+from congress.permissions import (
+    get_scope,
+    user_can_manage_county_congress,
+    user_can_manage_township,
+    user_can_view_county_congress,
+    user_can_view_township,
+)
 
 
-def user_can_triage_suggestions(user, township) -> bool:
-    """Staff of the township see suggestions with the proposer's contact and decide on them."""
-    return user_can_manage_township(user, township)
+def is_county(body) -> bool:
+    return isinstance(body, County)
 
 
-def user_can_enter_suggestions(user, township) -> bool:
-    """Staff, and the township's own deputies, enter suggestions collected offline."""
+def user_can_manage_body(user, body) -> bool:
+    """Staff of the township, or the county's staff for a county congress (or a superuser)."""
+    if is_county(body):
+        return user_can_manage_county_congress(user, body)
+    return user_can_manage_township(user, body)
+
+
+def user_can_view_body(user, body) -> bool:
+    """A township: anyone with a role in it, its deputies, its county's reviewers. A county
+    congress: its own roles and the county's (or its prefecture's) reviewers."""
+    if is_county(body):
+        return user_can_view_county_congress(user, body)
+    return user_can_view_township(user, body)
+
+
+def user_can_triage_suggestions(user, body) -> bool:
+    """Staff of the body see suggestions with the proposer's contact and decide on them."""
+    return user_can_manage_body(user, body)
+
+
+def user_can_enter_suggestions(user, body) -> bool:
+    """Staff, and a township's own deputies, enter suggestions collected offline. A county
+    congress's suggestions are entered by its staff (county deputies have no accounts on
+    the county side yet)."""
+    if user_can_manage_body(user, body):
+        return True
+    if is_county(body):
+        return False
     scope = get_scope(user)
-    return user_can_manage_township(user, township) or (
-        scope.is_deputy and scope.deputy_township_id == township.pk
+    return scope.is_deputy and scope.deputy_township_id == body.pk
+
+
+def user_can_refer_suggestion(user, suggestion) -> bool:
+    """Staff of the township refer one of its suggestions to the county reserve (转县级)."""
+    return suggestion.township_id is not None and user_can_manage_township(
+        user, suggestion.township
     )
 
 
-def user_can_view_reserve(user, township) -> bool:
-    """The reserve, plans and candidate lists: anyone with a role in the township, its
-    deputies and the county's reviewers (read-only). No proposer data is shown there."""
-    return user_can_view_township(user, township)
+def user_can_view_reserve(user, body) -> bool:
+    """The reserve, plans and candidate lists: anyone who may read the body (read-only for
+    readers). No proposer data is shown there."""
+    return user_can_view_body(user, body)
 
 
-def user_can_manage_reserve(user, township) -> bool:
-    return user_can_manage_township(user, township)
+def user_can_manage_reserve(user, body) -> bool:
+    return user_can_manage_body(user, body)
 
 
 def user_can_manage_plan(user, plan) -> bool:
-    return user_can_manage_township(user, plan.township)
+    return user_can_manage_body(user, plan.body)
 
 
 def user_can_view_proposer(user, suggestion) -> bool:
-    """A proposer's name and phone: staff of the township only."""
-    return user_can_manage_township(user, suggestion.township)
+    """A proposer's name and phone: staff of the body only."""
+    return user_can_manage_body(user, suggestion.body)

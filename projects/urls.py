@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "projects"
+COUNTY = {"level": "county"}
 
 urlpatterns = [
     # Public (no account): the QR form, the receipt lookup
@@ -24,6 +25,7 @@ urlpatterns = [
         name="suggestion_template",
     ),
     path("suggestions/<int:pk>/", views.suggestion_detail, name="suggestion_detail"),
+    path("suggestions/<int:pk>/refer/", views.suggestion_refer, name="suggestion_refer"),
     # QR codes
     path("townships/<int:pk>/intake/", views.intake_codes, name="intake_codes"),
     path("townships/<int:pk>/intake/sheet.pdf", views.intake_sheet, name="intake_sheet"),
@@ -39,4 +41,33 @@ urlpatterns = [
     path("plans/<int:pk>/rounds/<int:position>/", views.round_detail, name="round_detail"),
     path("plans/<int:pk>/candidates/", views.candidate_list, name="candidate_list"),
     path("plans/<int:pk>/candidates.pdf", views.candidate_pdf, name="candidate_pdf"),
+    # A county congress's own intake, reserve and plans (issue 17): the same views, the body
+    # resolved as a county (views._base.body_view); a plan's, project's and suggestion's own
+    # pages above serve both levels.
+    path(
+        "counties/<int:pk>/suggestions/",
+        views.suggestion_list,
+        COUNTY,
+        name="county_suggestion_list",
+    ),
+    path(
+        "counties/<int:pk>/suggestions/new/",
+        views.suggestion_create,
+        COUNTY,
+        name="county_suggestion_create",
+    ),
+    path(
+        "counties/<int:pk>/suggestions/decide/",
+        views.suggestion_decide,
+        COUNTY,
+        name="county_suggestion_decide",
+    ),
+    path("counties/<int:pk>/projects/", views.project_list, COUNTY, name="county_project_list"),
+    path(
+        "counties/<int:pk>/projects/new/",
+        views.project_create,
+        COUNTY,
+        name="county_project_create",
+    ),
+    path("counties/<int:pk>/plans/", views.plan_list, COUNTY, name="county_plan_list"),
 ]

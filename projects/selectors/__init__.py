@@ -23,6 +23,7 @@ from .reserve import (
     projects_visible_to,
     reserve_list,
     suggestion_by_receipt,
+    suggestion_referral,
     suggestions_by_receipts,
 )
 from .suggestions import (
@@ -58,6 +59,7 @@ __all__ = [
     "similar_projects",
     "similar_suggestions",
     "suggestion_by_receipt",
+    "suggestion_referral",
     "suggestion_categories",
     "suggestion_for_staff",
     "suggestions_by_receipts",

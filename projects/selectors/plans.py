@@ -6,8 +6,6 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from congress.permissions import get_scope
-
 from .. import domain
 from ..models import (
     AnnualPlan,
@@ -20,18 +18,15 @@ from ..models import (
     ShortlistRound,
     Suggestion,
     SuggestionStatus,
+    body_fields,
 )
+from .reserve import body_scope_q
 
 
 def plans_visible_to(user) -> QuerySet[AnnualPlan]:
-    scope = get_scope(user)
-    qs = AnnualPlan.objects.select_related("township", "candidate_list")
-    if scope.is_superuser:
-        return qs
-    ids = set(scope.any_township_role)
-    if scope.deputy_township_id:
-        ids.add(scope.deputy_township_id)
-    return qs.filter(Q(township_id__in=ids) | Q(township__county_id__in=scope.reviewer_counties))
+    qs = AnnualPlan.objects.select_related("township", "county", "candidate_list")
+    condition = body_scope_q(user)
+    return qs if condition is None else qs.filter(condition)
 
 
 def plan_rounds(plan: AnnualPlan) -> list[dict]:
@@ -89,7 +84,7 @@ def plan_funnel(plan: AnnualPlan) -> list[tuple[str, int]]:
     """
     start, end = _collection_window(plan)
     window = Suggestion.objects.filter(
-        township_id=plan.township_id,
+        **body_fields(plan.body),
         created_at__date__gte=start,
         created_at__date__lte=end,
     ).aggregate(
@@ -145,9 +140,9 @@ def plan_entries(plan: AnnualPlan) -> QuerySet[PlanProject]:
 
 def reserve_for_plan(plan: AnnualPlan) -> QuerySet[Project]:
     """Reserve projects that can be put forward in the plan."""
-    return Project.objects.filter(
-        township_id=plan.township_id, status=ProjectStatus.RESERVE
-    ).order_by("-created_at")
+    return Project.objects.filter(**body_fields(plan.body), status=ProjectStatus.RESERVE).order_by(
+        "-created_at"
+    )
 
 
 def rounds_of(plan: AnnualPlan) -> QuerySet[ShortlistRound]:

@@ -10,24 +10,44 @@ from django.db.models import Count, Q, QuerySet
 from congress.permissions import get_scope
 
 from .. import domain, hooks
-from ..models import Candidate, IntakeLink, Project, ShortlistDecision, Suggestion
+from ..models import (
+    Candidate,
+    IntakeLink,
+    Project,
+    ShortlistDecision,
+    Suggestion,
+    body_fields,
+)
 
 
-def projects_visible_to(user) -> QuerySet[Project]:
+def body_scope_q(user) -> Q | None:
+    """The rows of the congress bodies ``user`` may read: the townships where they hold a
+    role (or are a deputy), every township of a reviewer's counties, and a county congress's
+    own rows for its roles and its (or its prefecture's) reviewers. None for a superuser."""
     scope = get_scope(user)
-    qs = Project.objects.select_related("township")
     if scope.is_superuser:
-        return qs
+        return None
     ids = set(scope.any_township_role)
     if scope.deputy_township_id:
         ids.add(scope.deputy_township_id)
-    return qs.filter(Q(township_id__in=ids) | Q(township__county_id__in=scope.reviewer_counties))
+    return (
+        Q(township_id__in=ids)
+        | Q(township__county_id__in=scope.reviewer_counties)
+        | Q(county_id__in=scope.county_congress_readers)
+    )
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    qs = Project.objects.select_related("township", "county")
+    condition = body_scope_q(user)
+    return qs if condition is None else qs.filter(condition)
 
 
 def reserve_list(user, *, township, status: str = "", search: str = "") -> QuerySet[Project]:
+    """The reserve of a congress body: ``township`` is a Township or a County."""
     qs = (
         projects_visible_to(user)
-        .filter(township=township)
+        .filter(**body_fields(township))
         .defer("tokens")
         .annotate(n_suggestions=Count("suggestions", distinct=True))
         .prefetch_related("villages")
@@ -112,7 +132,9 @@ def suggestion_by_receipt(code: str) -> Suggestion | None:
     if normalized is None:
         return None
     return (
-        Suggestion.objects.select_related("township", "village", "project", "deputy", "station")
+        Suggestion.objects.select_related(
+            "township", "county", "village", "project", "deputy", "station"
+        )
         .filter(receipt_code=normalized)
         .first()
     )
@@ -146,4 +168,14 @@ def intake_links(township) -> QuerySet[IntakeLink]:
         IntakeLink.objects.filter(township=township)
         .select_related("deputy", "deputy__home_village", "station", "station__village")
         .order_by("station__name", "deputy__name", "pk")
+    )
+
+
+def suggestion_referral(suggestion: Suggestion) -> Suggestion | None:
+    """The county congress's row for a suggestion the township referred to it (转县级), with
+    its project: what the resident's receipt follows. None when it was not referred."""
+    return (
+        Suggestion.objects.select_related("county", "project")
+        .filter(referred_from=suggestion)
+        .first()
     )

@@ -11,7 +11,7 @@ from congress.permissions import get_scope
 from congress.selectors import townships_visible_to
 
 from .. import domain
-from ..models import Project, ProjectStatus, Suggestion
+from ..models import Project, ProjectStatus, Suggestion, body_fields
 
 # How many pre-filtered rows are scored for similarity at most: the newest ones sharing a
 # bigram with the query. Keeps a lookup bounded however large the township's history grows.
@@ -27,9 +27,22 @@ def _triage_townships(user) -> QuerySet:
 
 
 def suggestions_for_staff(user) -> QuerySet[Suggestion]:
-    """Suggestions with proposer data: staff of the township (and superusers) only."""
-    return Suggestion.objects.filter(township__in=_triage_townships(user)).select_related(
-        "township", "village", "deputy", "station", "project"
+    """Suggestions with proposer data: staff of the township, the county's staff for a
+    county congress's suggestions (and superusers) only."""
+    qs = Suggestion.objects.select_related(
+        "township",
+        "county",
+        "village",
+        "deputy",
+        "station",
+        "project",
+        "referred_from__township",
+    )
+    if get_scope(user).is_superuser:
+        return qs
+    return qs.filter(
+        Q(township__in=_triage_townships(user))
+        | Q(county_id__in=get_scope(user).county_staff_counties)
     )
 
 
@@ -50,7 +63,7 @@ class TriageFilters:
 def triage_list(user, *, township, filters: TriageFilters) -> QuerySet[Suggestion]:
     qs = (
         suggestions_for_staff(user)
-        .filter(township=township)
+        .filter(**body_fields(township))
         .defer("tokens", "necessity", "reply", "content")
     )
     if filters.status:
@@ -75,7 +88,7 @@ def triage_list(user, *, township, filters: TriageFilters) -> QuerySet[Suggestio
 
 def suggestion_categories(township) -> list[str]:
     return list(
-        Suggestion.objects.filter(township=township)
+        Suggestion.objects.filter(**body_fields(township))
         .exclude(category="")
         .values_list("category", flat=True)
         .distinct()
@@ -85,7 +98,8 @@ def suggestion_categories(township) -> list[str]:
 
 def similar_suggestions(
     *,
-    township_id: int,
+    township_id: int | None = None,
+    county_id: int | None = None,
     tokens: list[str],
     title: str = "",
     exclude_id: int | None = None,
@@ -102,7 +116,7 @@ def similar_suggestions(
     keys = domain.key_tokens(tokens)
     if not keys:
         return []
-    rows = Suggestion.objects.filter(township_id=township_id, tokens__overlap=keys)
+    rows = Suggestion.objects.filter(**_body_ids(township_id, county_id), tokens__overlap=keys)
     if exclude_id is not None:
         rows = rows.exclude(pk=exclude_id)
     rows = rows.order_by("-created_at", "-id").values_list("id", "tokens", "title")
@@ -120,7 +134,12 @@ def similar_suggestions(
 
 
 def similar_projects(
-    *, township_id: int, tokens: list[str], title: str = "", limit: int = 5
+    *,
+    township_id: int | None = None,
+    county_id: int | None = None,
+    tokens: list[str],
+    title: str = "",
+    limit: int = 5,
 ) -> list[tuple[Project, float]]:
     """Reserve projects a suggestion could be merged into, best first."""
     keys = domain.key_tokens(tokens)
@@ -128,7 +147,7 @@ def similar_projects(
         return []
     title_tokens = domain.tokenize(title) if title else []
     rows = (
-        Project.objects.filter(township_id=township_id, tokens__overlap=keys)
+        Project.objects.filter(**_body_ids(township_id, county_id), tokens__overlap=keys)
         .exclude(status=ProjectStatus.CANCELLED)
         .order_by("-created_at")
         .values_list("id", "tokens", "title")[:SIMILAR_CANDIDATE_LIMIT]
@@ -142,3 +161,10 @@ def similar_projects(
     )
     by_id = Project.objects.in_bulk([pid for pid, _score in ranked])
     return [(by_id[pid], score) for pid, score in ranked if pid in by_id]
+
+
+def _body_ids(township_id: int | None, county_id: int | None) -> dict:
+    """The filter on one body's rows by id: a township's, or a county congress's own."""
+    if county_id is not None:
+        return {"county_id": county_id, "township__isnull": True}
+    return {"township_id": township_id}

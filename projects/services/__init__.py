@@ -13,6 +13,7 @@ The actions live in one module per group (``stations``, ``suggestions``, ``reser
 
 from ..messages import lock_refusal_message
 from ._base import _require, _set_status, project_set_status, ruleset_for
+from .bodies import body_of, ruleset_for_body
 from .codes import new_receipt_code
 from .imports import RowError, SuggestionImportError, suggestion_import
 from .plans import (
@@ -30,6 +31,7 @@ from .suggestions import (
     PUBLIC_AUDIT_FIELDS,
     SUGGESTION_FIELDS,
     suggestion_create,
+    suggestion_refer,
     suggestion_reply,
     suggestion_submit_public,
     suggestions_merge,
@@ -58,8 +60,11 @@ __all__ = [
     "project_update",
     "round_record_decision",
     "ruleset_for",
+    "ruleset_for_body",
+    "body_of",
     "station_create",
     "suggestion_create",
+    "suggestion_refer",
     "suggestion_import",
     "suggestion_reply",
     "suggestion_submit_public",

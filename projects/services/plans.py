@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.audit import AuditAction
-from congress.models import Township
-from congress.permissions import user_can_manage_township
+from congress.models import County, Township
 from congress.services import audit_record
 
 from .. import domain
@@ -25,27 +24,33 @@ from ..models import (
     ProjectStatus,
     ShortlistDecision,
     ShortlistRound,
+    body_fields,
 )
-from ._base import _require, _set_status, ruleset_for
+from ..permissions import user_can_manage_body
+from ._base import _require, _set_status
+from .bodies import audit_body, body_of, ruleset_for_body
 
 
 @transaction.atomic
 def plan_create(
     *,
     actor,
-    township: Township,
+    township: Township | None = None,
+    county: County | None = None,
     year: int,
     slots: int,
     collection_start=None,
     collection_end=None,
 ) -> AnnualPlan:
-    """An annual plan with its slots (应选数量); the rounds are copied from the rule set so
-    later rule edits never change a plan under way."""
-    _require(user_can_manage_township(actor, township))
-    if AnnualPlan.objects.filter(township=township, year=year).exists():
+    """An annual plan of a township or of a county congress, with its slots (应选数量); the
+    rounds are copied from the body's rule set (a county's e.g. 政府常务会议 → 常委会会议 →
+    县委常委会) so later rule edits never change a plan under way."""
+    body = body_of(township=township, county=county)
+    _require(user_can_manage_body(actor, body))
+    if AnnualPlan.objects.filter(**body_fields(body), year=year).exists():
         raise ValidationError({"year": _("This township already has a plan for that year.")})
     plan = AnnualPlan(
-        township=township,
+        **body_fields(body),
         year=year,
         slots=slots,
         collection_start=collection_start,
@@ -59,7 +64,7 @@ def plan_create(
         raise ValidationError(
             {"year": _("This township already has a plan for that year.")}
         ) from exc
-    names = ruleset_for(township).shortlisting_rounds or []
+    names = ruleset_for_body(body).shortlisting_rounds or []
     ShortlistRound.objects.bulk_create(
         [ShortlistRound(plan=plan, position=i, name=name) for i, name in enumerate(names)]
     )
@@ -68,14 +73,19 @@ def plan_create(
         actor=actor,
         action=AuditAction.PLAN_CREATE,
         obj=plan,
-        township=township,
+        **audit_body(body),
         after={"year": year, "slots": slots, "rounds": list(names)},
     )
     return plan
 
 
 def _locked_plan(plan: AnnualPlan) -> tuple[AnnualPlan, CandidateList]:
-    plan = AnnualPlan.objects.select_for_update().select_related("township").get(pk=plan.pk)
+    # A plan has a township or a county (outer joins): lock the plan row only.
+    plan = (
+        AnnualPlan.objects.select_for_update(of=("self",))
+        .select_related("township", "county")
+        .get(pk=plan.pk)
+    )
     candidate_list, _created = CandidateList.objects.select_for_update().get_or_create(plan=plan)
     return plan, candidate_list
 
@@ -83,7 +93,7 @@ def _locked_plan(plan: AnnualPlan) -> tuple[AnnualPlan, CandidateList]:
 @transaction.atomic
 def plan_update(*, actor, plan: AnnualPlan, slots: int) -> AnnualPlan:
     plan, candidate_list = _locked_plan(plan)
-    _require(user_can_manage_township(actor, plan.township))
+    _require(user_can_manage_body(actor, plan.body))
     if candidate_list.is_locked:
         raise ValidationError(_("The candidate list is locked; the plan cannot change."))
     before = plan.slots
@@ -95,7 +105,7 @@ def plan_update(*, actor, plan: AnnualPlan, slots: int) -> AnnualPlan:
             actor=actor,
             action=AuditAction.PLAN_UPDATE,
             obj=plan,
-            township=plan.township,
+            **audit_body(plan.body),
             before={"slots": before},
             after={"slots": slots},
         )
@@ -106,14 +116,14 @@ def plan_update(*, actor, plan: AnnualPlan, slots: int) -> AnnualPlan:
 def plan_add_projects(*, actor, plan: AnnualPlan, projects: Iterable[Project]) -> int:
     """Put reserve projects forward for shortlisting in the plan. Returns how many."""
     plan, candidate_list = _locked_plan(plan)
-    _require(user_can_manage_township(actor, plan.township))
+    _require(user_can_manage_body(actor, plan.body))
     if candidate_list.is_locked:
         raise ValidationError(_("The candidate list is locked; the plan cannot change."))
     ids = sorted({p.pk for p in projects})
     if not ids:
         raise ValidationError(_("Choose at least one project."))
     rows = list(Project.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    if len(rows) != len(ids) or any(p.township_id != plan.township_id for p in rows):
+    if len(rows) != len(ids) or any(p.body != plan.body for p in rows):
         raise ValidationError(_("Choose projects of this township."))
     not_in_reserve = [p for p in rows if p.status != ProjectStatus.RESERVE]
     if not_in_reserve:
@@ -133,7 +143,7 @@ def plan_add_projects(*, actor, plan: AnnualPlan, projects: Iterable[Project]) -
         actor=actor,
         action=AuditAction.PLAN_ADD_PROJECTS,
         obj=plan,
-        township=plan.township,
+        **audit_body(plan.body),
         after={"projects": ids},
     )
     return len(rows)
@@ -185,7 +195,7 @@ def round_record_decision(
     becomes a candidate (the unlocked candidate list follows automatically).
     """
     plan, candidate_list = _locked_plan(round.plan)
-    _require(user_can_manage_township(actor, plan.township))
+    _require(user_can_manage_body(actor, plan.body))
     project = Project.objects.select_for_update().get(pk=project.pk)
     rounds, entered, decisions = plan_state(plan)
     index = next((i for i, r in enumerate(rounds) if r.pk == round.pk), -1)
@@ -229,7 +239,7 @@ def round_record_decision(
         actor=actor,
         action=AuditAction.ROUND_DECIDE,
         obj=row,
-        township=plan.township,
+        **audit_body(plan.body),
         before=before,
         after={"round": round.name, "project": project.pk, "decision": decision, "reason": reason},
     )
@@ -243,14 +253,14 @@ def candidate_list_lock(*, actor, candidate_list: CandidateList) -> CandidateLis
     changes; its projects become candidates."""
     candidate_list = (
         CandidateList.objects.select_for_update(of=("self",))
-        .select_related("plan", "plan__township")
+        .select_related("plan", "plan__township", "plan__county")
         .get(pk=candidate_list.pk)
     )
     plan = candidate_list.plan
-    _require(user_can_manage_township(actor, plan.township))
+    _require(user_can_manage_body(actor, plan.body))
     if candidate_list.is_locked:
         raise ValidationError(_("The candidate list is already locked."))
-    mode = ruleset_for(plan.township).vote_mode
+    mode = ruleset_for_body(plan.body).vote_mode
     candidates = list(
         candidate_list.candidates.select_related("project").select_for_update(of=("self",))
     )
@@ -272,7 +282,7 @@ def candidate_list_lock(*, actor, candidate_list: CandidateList) -> CandidateLis
         actor=actor,
         action=AuditAction.CANDIDATE_LIST_LOCK,
         obj=candidate_list,
-        township=plan.township,
+        **audit_body(plan.body),
         after={
             "mode": mode,
             "slots": plan.slots,
@@ -287,9 +297,13 @@ def project_mark_outcome(*, actor, project: Project, elected: bool) -> Project:
     """The vote's outcome for a candidate (called by ``voting``): ELECTED, or back to the
     reserve (C4). Idempotent. ``actor`` is the user who certified or published the result
     (staff of the township), or None for a system task acting on a certified result."""
-    project = Project.objects.select_for_update().select_related("township").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("township", "county")
+        .get(pk=project.pk)
+    )
     if actor is not None:
-        _require(user_can_manage_township(actor, project.township))
+        _require(user_can_manage_body(actor, project.body))
     target = ProjectStatus.ELECTED if elected else ProjectStatus.RESERVE
     if project.status == target:
         return project
@@ -306,7 +320,7 @@ def project_mark_outcome(*, actor, project: Project, elected: bool) -> Project:
         actor=actor,
         action=AuditAction.PROJECT_OUTCOME,
         obj=project,
-        township=project.township,
+        **audit_body(project.body),
         before={"status": before},
         after={"status": target},
     )

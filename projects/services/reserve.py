@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from congress.audit import AuditAction
-from congress.models import Township, Village
-from congress.permissions import user_can_manage_township
+from congress.models import County, Township, Village
 from congress.services import audit_record, snapshot
 
 from .. import domain
-from ..models import Candidate, Project, ProjectStatus, ProjectStatusChange
+from ..models import Candidate, Project, ProjectStatus, ProjectStatusChange, body_fields
+from ..permissions import is_county, user_can_manage_body
 from ._base import _require
+from .bodies import audit_body, body_of
 
 PROJECT_FIELDS = (
     "title",
@@ -31,15 +32,32 @@ PROJECT_FIELDS = (
 )
 
 
+def _villages_outside(body, villages) -> bool:
+    """A township's project lies in its villages; a county congress's in any village of the
+    county's townships."""
+    if is_county(body):
+        return any(v.township.county_id != body.pk for v in villages)
+    return any(v.township_id != body.pk for v in villages)
+
+
 @transaction.atomic
-def project_create(*, actor, township: Township, villages: Sequence[Village] = (), **fields):
-    _require(user_can_manage_township(actor, township))
+def project_create(
+    *,
+    actor,
+    township: Township | None = None,
+    county: County | None = None,
+    villages: Sequence[Village] = (),
+    **fields,
+):
+    """A project in the reserve of a township, or of a county congress (``county=``)."""
+    body = body_of(township=township, county=county)
+    _require(user_can_manage_body(actor, body))
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field."))
-    if any(v.township_id != township.pk for v in villages):
+    if _villages_outside(body, villages):
         raise ValidationError({"villages": _("Choose villages of this township.")})
-    project = Project(township=township, **fields)
+    project = Project(**body_fields(body), **fields)
     project.tokens = domain.tokenize(f"{project.title} {project.content}")
     project.full_clean()
     project.save()
@@ -51,7 +69,7 @@ def project_create(*, actor, township: Township, villages: Sequence[Village] = (
         actor=actor,
         action=AuditAction.PROJECT_CREATE,
         obj=project,
-        township=township,
+        **audit_body(body),
         after=snapshot(project, list(PROJECT_FIELDS)),
     )
     return project
@@ -59,8 +77,12 @@ def project_create(*, actor, township: Township, villages: Sequence[Village] = (
 
 @transaction.atomic
 def project_update(*, actor, project: Project, villages: Sequence[Village] | None = None, **fields):
-    project = Project.objects.select_for_update().select_related("township").get(pk=project.pk)
-    _require(user_can_manage_township(actor, project.township))
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("township", "county")
+        .get(pk=project.pk)
+    )
+    _require(user_can_manage_body(actor, project.body))
     if project.status in (ProjectStatus.CANDIDATE,) and _in_locked_list(project):
         raise ValidationError(
             _("The project is on a locked candidate list; its ballot details cannot change.")
@@ -75,7 +97,7 @@ def project_update(*, actor, project: Project, villages: Sequence[Village] | Non
     project.full_clean()
     project.save()
     if villages is not None:
-        if any(v.township_id != project.township_id for v in villages):
+        if _villages_outside(project.body, villages):
             raise ValidationError({"villages": _("Choose villages of this township.")})
         project.villages.set(villages)
     after = snapshot(project, list(PROJECT_FIELDS))
@@ -85,7 +107,7 @@ def project_update(*, actor, project: Project, villages: Sequence[Village] | Non
             actor=actor,
             action=AuditAction.PROJECT_UPDATE,
             obj=project,
-            township=project.township,
+            **audit_body(project.body),
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
         )

@@ -14,6 +14,7 @@ from .triage import (
     suggestion_detail,
     suggestion_import,
     suggestion_list,
+    suggestion_refer,
     suggestion_template,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "suggestion_detail",
     "suggestion_import",
     "suggestion_list",
+    "suggestion_refer",
     "suggestion_template",
 ]

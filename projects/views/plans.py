@@ -10,19 +10,17 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.permissions import user_can_manage_township
-from congress.views import township_view
-
 from .. import domain, selectors, services
 from ..forms import AddProjectsForm, PlanForm, RoundDecisionForm, SlotsForm
-from ..models import CandidateList
-from ..permissions import user_can_manage_plan, user_can_view_reserve
-from ._base import _pdf_response, _render
+from ..models import CandidateList, body_fields
+from ..permissions import user_can_manage_body, user_can_manage_plan, user_can_view_reserve
+from ._base import _pdf_response, _render, body_view
 
 
-@township_view(check=user_can_view_reserve)
+@body_view(check=user_can_view_reserve)
 def plan_list(request, township):
-    can_manage = user_can_manage_township(request.user, township)
+    """A body's plans: ``township`` is a Township or a County (its own congress)."""
+    can_manage = user_can_manage_body(request.user, township)
     form = PlanForm(
         request.POST or None, initial={"year": timezone.localdate().year + 1, "slots": 3}
     )
@@ -32,18 +30,18 @@ def plan_list(request, township):
         if form.is_valid():
             try:
                 plan = services.plan_create(
-                    actor=request.user, township=township, **form.cleaned_data
+                    actor=request.user, **body_fields(township), **form.cleaned_data
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Plan created."))
                 return redirect(plan)
-    plans = selectors.plans_visible_to(request.user).filter(township=township)
+    plans = selectors.plans_visible_to(request.user).filter(**body_fields(township))
     return _render(
         request,
         "projects/plan_list.html",
-        {"township": township, "plans": plans, "form": form, "can_manage": can_manage},
+        {"body": township, "plans": plans, "form": form, "can_manage": can_manage},
     )
 
 
@@ -111,7 +109,7 @@ def plan_detail(request, pk):
         "projects/plan_detail.html",
         {
             "plan": plan,
-            "township": plan.township,
+            "body": plan.body,
             "candidate_list": candidate_list,
             "rounds": selectors.plan_rounds(plan),
             "funnel": funnel_rows,
@@ -168,7 +166,7 @@ def round_detail(request, pk, position):
         "projects/round_detail.html",
         {
             "plan": plan,
-            "township": plan.township,
+            "body": plan.body,
             "rounds": rounds,
             "current": current,
             "round": rnd,
@@ -190,7 +188,7 @@ def candidate_list(request, pk):
         try:
             if clist.pk is None:  # nothing on the list yet: the lock's own refusal
                 check = domain.check_candidate_list(
-                    mode=services.ruleset_for(plan.township).vote_mode,
+                    mode=services.ruleset_for_body(plan.body).vote_mode,
                     candidates=0,
                     slots=plan.slots,
                 )
@@ -202,7 +200,7 @@ def candidate_list(request, pk):
         else:
             messages.success(request, _("The candidate list is locked for the vote."))
         return redirect("projects:candidate_list", pk=plan.pk)
-    ruleset = services.ruleset_for(plan.township)
+    ruleset = services.ruleset_for_body(plan.body)
     rows = list(selectors.candidate_rows(clist)) if clist.pk else []
     check = domain.check_candidate_list(
         mode=ruleset.vote_mode, candidates=len(rows), slots=plan.slots
@@ -212,7 +210,7 @@ def candidate_list(request, pk):
         "projects/candidate_list.html",
         {
             "plan": plan,
-            "township": plan.township,
+            "body": plan.body,
             "candidate_list": clist,
             "candidates": rows,
             "ruleset": ruleset,
@@ -235,10 +233,10 @@ def candidate_pdf(request, pk):
         "projects/pdf/candidates.html",
         {
             "plan": plan,
-            "township": plan.township,
+            "body": plan.body,
             "candidate_list": clist,
             "candidates": rows,
-            "ruleset": services.ruleset_for(plan.township),
+            "ruleset": services.ruleset_for_body(plan.body),
             "today": timezone.localdate(),
         },
         request=request,

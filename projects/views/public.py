@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import domain, ratelimit, selectors, services
 from ..forms import PublicSuggestionForm, ReceiptLookupForm
+from ..models import SuggestionStatus
 from ._base import _render
 
 # Abuse control for the public form (no outside services): per-address limits in the cache,
@@ -117,13 +118,19 @@ def receipt_detail(request, code):
         form = ReceiptLookupForm(initial={"code": code})
         return _render_lookup(request, {"form": form, "not_found": True}, status=404)
     lineage = None
-    if suggestion.project_id:
-        lineage = selectors.project_lineage(suggestion.project)
+    referral = None
+    if suggestion.status == SuggestionStatus.REFERRED:
+        # Referred to the county (转县级): the county's decision and project are the story now.
+        referral = selectors.suggestion_referral(suggestion)
+    followed = referral or suggestion
+    if followed.project_id:
+        lineage = selectors.project_lineage(followed.project)
     return _render(
         request,
         "projects/receipt_detail.html",
         {
             "suggestion": suggestion,
+            "referral": referral,
             "lineage": lineage,
             "is_new": request.GET.get("new") == "1",
         },

@@ -10,21 +10,20 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from congress.views import township_view
-
 from .. import selectors, services
 from ..forms import ProjectForm
-from ..models import ProjectStatus
+from ..models import ProjectStatus, body_fields
 from ..permissions import (
     user_can_manage_reserve,
     user_can_triage_suggestions,
     user_can_view_reserve,
 )
-from ._base import _render
+from ._base import _render, body_view
 
 
-@township_view(check=user_can_view_reserve)
+@body_view(check=user_can_view_reserve)
 def project_list(request, township):
+    """A body's reserve: ``township`` is a Township or a County (its own congress)."""
     status = request.GET.get("status", "")
     if status not in ProjectStatus.values:
         status = ""
@@ -55,16 +54,16 @@ def _project_or_404(request, pk):
 @login_required
 def project_detail(request, pk):
     project = _project_or_404(request, pk)
-    can_manage = user_can_manage_reserve(request.user, project.township)
+    can_manage = user_can_manage_reserve(request.user, project.body)
     suggestions = []
-    if user_can_triage_suggestions(request.user, project.township):
+    if user_can_triage_suggestions(request.user, project.body):
         suggestions = project.suggestions.select_related("village", "deputy").order_by("created_at")
     return _render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
-            "township": project.township,
+            "body": project.body,
             "lineage": selectors.project_lineage(project),
             "suggestions": suggestions,
             "can_manage": can_manage,
@@ -72,7 +71,7 @@ def project_detail(request, pk):
     )
 
 
-@township_view(manage=True)
+@body_view(manage=True)
 def project_create(request, township):
     form = ProjectForm(request.POST or None, township=township)
     if request.method == "POST" and form.is_valid():
@@ -80,7 +79,7 @@ def project_create(request, township):
         villages = list(data.pop("villages"))
         try:
             project = services.project_create(
-                actor=request.user, township=township, villages=villages, **data
+                actor=request.user, **body_fields(township), villages=villages, **data
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -95,9 +94,9 @@ def project_create(request, township):
 @login_required
 def project_edit(request, pk):
     project = _project_or_404(request, pk)
-    if not user_can_manage_reserve(request.user, project.township):
+    if not user_can_manage_reserve(request.user, project.body):
         raise PermissionDenied
-    form = ProjectForm(request.POST or None, instance=project, township=project.township)
+    form = ProjectForm(request.POST or None, instance=project, township=project.body)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         villages = list(data.pop("villages"))
@@ -111,5 +110,5 @@ def project_edit(request, pk):
     return _render(
         request,
         "projects/project_form.html",
-        {"form": form, "township": project.township, "project": project},
+        {"form": form, "body": project.body, "project": project},
     )

@@ -6,22 +6,24 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congress.permissions import user_can_manage_township
-from congress.views import township_view
-
 from .. import domain, selectors, services, xlsx
 from ..forms import DecideForm, StaffSuggestionForm, SuggestionUploadForm, TriageFilterForm
-from ..models import SuggestionStatus
-from ..permissions import user_can_enter_suggestions, user_can_triage_suggestions
-from ._base import _render
+from ..models import SuggestionStatus, body_fields
+from ..permissions import (
+    is_county,
+    user_can_enter_suggestions,
+    user_can_manage_body,
+    user_can_refer_suggestion,
+    user_can_triage_suggestions,
+)
+from ._base import _render, body_url, body_view
 
 TRIAGE_PAGE_SIZE = 25
 
@@ -30,7 +32,7 @@ def _int(value):
     return int(value) if value and str(value).isdigit() else None
 
 
-@township_view(check=user_can_triage_suggestions)
+@body_view(check=user_can_triage_suggestions)
 def suggestion_list(request, township):
     filter_form = TriageFilterForm(request.GET or None, township=township)
     filters = selectors.TriageFilters()
@@ -50,10 +52,10 @@ def suggestion_list(request, township):
     open_id = _int(request.GET.get("open"))
     if open_id:
         opened = selectors.suggestion_for_staff(request.user, open_id)
-        if opened is not None and opened.township_id != township.pk:
+        if opened is not None and opened.body != township:
             opened = None
     context = {
-        "township": township,
+        "body": township,
         "page": page,
         "filter_form": filter_form,
         "statuses": SuggestionStatus,
@@ -79,28 +81,31 @@ def _query_without(request, *names) -> str:
 def _decide_form(township, **kwargs):
     return DecideForm(
         township=township,
-        exclusion_reasons=services.ruleset_for(township).exclusion_reasons,
+        exclusion_reasons=services.ruleset_for_body(township).exclusion_reasons,
         **kwargs,
     )
 
 
 def _detail_context(request, suggestion):
     tokens = suggestion.tokens
-    similar_projects = selectors.similar_projects(
-        township_id=suggestion.township_id, tokens=tokens, title=suggestion.title
-    )
+    body_ids = {"township_id": suggestion.township_id, "county_id": suggestion.county_id}
+    similar_projects = selectors.similar_projects(**body_ids, tokens=tokens, title=suggestion.title)
     return {
         "preselect_project": similar_projects[0][0].pk if similar_projects else None,
         "opened": suggestion,
+        "decide_url": body_url("suggestion_decide", suggestion.body),
+        "can_refer": suggestion.status != SuggestionStatus.MERGED
+        and suggestion.status != SuggestionStatus.REFERRED
+        and user_can_refer_suggestion(request.user, suggestion),
         "similar": selectors.similar_suggestions(
-            township_id=suggestion.township_id,
+            **body_ids,
             tokens=tokens,
             title=suggestion.title,
             exclude_id=suggestion.pk,
         ),
         "similar_projects": similar_projects,
         "single_decide_form": _decide_form(
-            suggestion.township, suggestion_ids=[suggestion.pk], initial={"ids": [suggestion.pk]}
+            suggestion.body, suggestion_ids=[suggestion.pk], initial={"ids": [suggestion.pk]}
         ),
     }
 
@@ -110,18 +115,18 @@ def suggestion_detail(request, pk):
     suggestion = selectors.suggestion_for_staff(request.user, pk)
     if suggestion is None:
         raise Http404
-    context = {"township": suggestion.township}
+    context = {"body": suggestion.body}
     context.update(_detail_context(request, suggestion))
     return _render(request, "projects/suggestion_detail.html", context)
 
 
-@township_view(check=user_can_triage_suggestions)
+@body_view(check=user_can_triage_suggestions)
 @require_POST
 def suggestion_decide(request, township):
     form = _decide_form(township, data=request.POST)
-    back = request.POST.get("next") or reverse("projects:suggestion_list", args=[township.pk])
-    if not back.startswith("/"):
-        back = reverse("projects:suggestion_list", args=[township.pk])
+    back = request.POST.get("next") or body_url("suggestion_list", township)
+    if not back.startswith("/") or back.startswith("//"):
+        back = body_url("suggestion_list", township)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -133,7 +138,7 @@ def suggestion_decide(request, township):
     try:
         if data["action"] == "reply":
             suggestions = selectors.suggestions_for_staff(request.user).filter(
-                township=township, pk__in=data["ids"]
+                **body_fields(township), pk__in=data["ids"]
             )
             for suggestion in suggestions:
                 services.suggestion_reply(
@@ -143,7 +148,7 @@ def suggestion_decide(request, township):
         elif data["action"] == "reject":
             rows = services.suggestions_reject(
                 actor=request.user,
-                township=township,
+                **body_fields(township),
                 suggestion_ids=data["ids"],
                 reason=data["reason"],
                 reply=data["reply"],
@@ -152,7 +157,7 @@ def suggestion_decide(request, township):
         else:
             project = services.suggestions_merge(
                 actor=request.user,
-                township=township,
+                **body_fields(township),
                 suggestion_ids=data["ids"],
                 project=data["project"] if data["action"] == "merge_into" else None,
                 reply=data["reply"],
@@ -170,16 +175,16 @@ def suggestion_decide(request, township):
     return redirect(back)
 
 
-@township_view(check=user_can_enter_suggestions)
+@body_view(check=user_can_enter_suggestions)
 def suggestion_create(request, township):
-    is_staff = user_can_manage_township(request.user, township)
+    is_staff = user_can_manage_body(request.user, township)
     form = StaffSuggestionForm(request.POST or None, township=township, is_staff=is_staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             suggestion = services.suggestion_create(
                 actor=request.user,
-                township=township,
+                **body_fields(township),
                 channel=data["channel"],
                 deputy=data.get("deputy"),
                 station=data.get("station"),
@@ -195,19 +200,19 @@ def suggestion_create(request, township):
             )
             if is_staff:
                 return redirect(suggestion)
-            return redirect("projects:suggestion_create", pk=township.pk)
+            return redirect(body_url("suggestion_create", township))
     similar = []
     if request.method == "POST" and form.is_bound:
         text = f"{request.POST.get('title', '')} {request.POST.get('content', '')}"
         similar = selectors.similar_suggestions(
-            township_id=township.pk,
+            **({"county_id": township.pk} if is_county(township) else {"township_id": township.pk}),
             tokens=domain.tokenize(text[:2200]),
             title=request.POST.get("title", "")[:100],
         )
     return _render(
         request,
         "projects/suggestion_form.html",
-        {"form": form, "township": township, "is_staff": is_staff, "similar": similar},
+        {"form": form, "body": township, "is_staff": is_staff, "similar": similar},
         status=400 if form.errors else 200,
     )
 
@@ -218,7 +223,7 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@township_view(check=user_can_triage_suggestions)
+@body_view(check=user_can_triage_suggestions)
 def suggestion_import(request, township):
     form = SuggestionUploadForm(request.POST or None, request.FILES or None)
     errors = []
@@ -242,7 +247,33 @@ def suggestion_import(request, township):
     )
 
 
-@township_view(check=user_can_triage_suggestions)
+@body_view(check=user_can_triage_suggestions)
 def suggestion_template(request, township):
     village = township.villages.values_list("name", flat=True).first() or ""
     return _xlsx_response(xlsx.template_bytes(village), "民生实事项目建议导入模板.xlsx")
+
+
+@login_required
+@require_POST
+def suggestion_refer(request, pk):
+    """Township staff refer a suggestion too big for the township to the county reserve
+    (转县级); the county's staff find it in their intake with where it came from."""
+    suggestion = selectors.suggestion_for_staff(request.user, pk)
+    if suggestion is None:
+        raise Http404
+    if not user_can_refer_suggestion(request.user, suggestion):
+        raise PermissionDenied
+    try:
+        services.suggestion_refer(
+            actor=request.user, suggestion=suggestion, reply=request.POST.get("reply", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Referred to %(county)s; the proposer's receipt follows it.")
+            % {"county": suggestion.township.county.name},
+        )
+    return redirect(body_url("suggestion_list", suggestion.body) + f"?open={suggestion.pk}")

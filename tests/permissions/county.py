@@ -45,6 +45,63 @@ def county_objects(w):
     return w._county_objects
 
 
+def county_projects(w):
+    """County A's own congress's projects stage: a reserve project, a 2027 plan with its
+    first round and candidate list, a suggestion in the county's intake; and a suggestion of
+    the township for the referral (转县级) row."""
+    cached = getattr(w, "_county_projects", None)
+    if cached is not None:
+        return cached
+    from projects.models import (
+        AnnualPlan,
+        CandidateList,
+        Project,
+        ShortlistRound,
+        Suggestion,
+    )
+
+    project = Project.objects.create(county=w.county, title="县城污水管网改造", content="管网")
+    plan = AnnualPlan.objects.create(county=w.county, year=2027, slots=10)
+    ShortlistRound.objects.create(plan=plan, position=0, name="政府常务会议")
+    CandidateList.objects.create(plan=plan)
+    suggestion = Suggestion.objects.create(
+        county=w.county,
+        receipt_code="CNTY0000001",
+        title="县城至镇公路改造",
+        content="拓宽",
+        channel="village_meeting",
+    )
+    township_suggestion = Suggestion.objects.create(
+        township=w.township,
+        receipt_code="TWNS0000001",
+        title="新建县级医院分院",
+        content="投资大",
+        channel="village_meeting",
+    )
+    w._county_projects = (project, plan, suggestion, township_suggestion)
+    return w._county_projects
+
+
+def _county_project(w):
+    return {"pk": county_projects(w)[0].pk}
+
+
+def _county_plan(w):
+    return {"pk": county_projects(w)[1].pk}
+
+
+def _county_round(w):
+    return {"pk": county_projects(w)[1].pk, "position": 0}
+
+
+def _county_suggestion(w):
+    return {"pk": county_projects(w)[2].pk}
+
+
+def _township_suggestion(w):
+    return {"pk": county_projects(w)[3].pk}
+
+
 def _county(w):
     return {"pk": w.county.pk}
 
@@ -106,6 +163,19 @@ MANAGE_POST = {
     "county_staff_other": 404,
     "prefecture_reviewer": 403,
 }
+# A county congress's suggestion pages (proposer data): its staff only, 404 to every other.
+COUNTY_STAFF_ONLY = expect(404, anonymous=LOGIN, superuser=200)
+STAFF_ONLY = {
+    "county_staff": 200,
+    "county_teller": 404,
+    "county_staff_other": 404,
+    "prefecture_reviewer": 404,
+}
+# Referring a township's suggestion to the county (转县级): the township's staff only.
+REFER = expect(404, anonymous=LOGIN, staff=302, superuser=302)
+NOBODY = dict.fromkeys(
+    ("county_staff", "county_teller", "county_staff_other", "prefecture_reviewer"), 404
+)
 
 ROWS = [
     Row("congress:county_congress", _county, COUNTY_READ),
@@ -150,6 +220,22 @@ ROWS = [
         method="post",
         data=lambda w: {"status": "present"},
     ),
+    # The county congress's projects stage (issue 17): the same views under /counties/<pk>/
+    # and the county's own plan, project and suggestion pages. Township roles: 404.
+    Row("projects:county_project_list", _county, COUNTY_READ),
+    Row("projects:county_project_create", _county, COUNTY_MANAGE),
+    Row("projects:county_plan_list", _county, COUNTY_READ),
+    Row("projects:county_suggestion_list", _county, COUNTY_MANAGE),
+    Row("projects:county_suggestion_create", _county, COUNTY_MANAGE),
+    Row("projects:county_suggestion_decide", _county, COUNTY_MANAGE_POST, method="post"),
+    Row("projects:project_detail", _county_project, COUNTY_READ),
+    Row("projects:project_edit", _county_project, COUNTY_MANAGE),
+    Row("projects:plan_detail", _county_plan, COUNTY_READ),
+    Row("projects:round_detail", _county_round, COUNTY_READ),
+    Row("projects:candidate_list", _county_plan, COUNTY_READ),
+    Row("projects:candidate_pdf", _county_plan, COUNTY_READ),
+    Row("projects:suggestion_detail", _county_suggestion, COUNTY_STAFF_ONLY),
+    Row("projects:suggestion_refer", _township_suggestion, REFER, method="post"),
 ]
 
 # (method, URL name, kwargs helper) -> outcome for the county roles.
@@ -171,6 +257,20 @@ EXTRA = {
             READ,
             MANAGE_POST,
             MANAGE_POST,
+            READ,
+            MANAGE,
+            READ,
+            MANAGE,
+            MANAGE,
+            MANAGE_POST,
+            READ,
+            MANAGE,
+            READ,
+            READ,
+            READ,
+            READ,
+            STAFF_ONLY,
+            NOBODY,
         ],
         strict=True,
     )
