@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views.ballot import ballot_cast_json, ballot_open_json, ballot_shell
 
 app_name = "voting"
 
@@ -9,6 +10,10 @@ urlpatterns = [
     path("ballot/", views.ballot, name="ballot"),
     path("ballot/review/", views.ballot_review, name="ballot_review"),
     path("ballot/cast/", views.ballot_cast, name="ballot_cast"),
+    # The hall's fast path (voting/fastpath.py; gunicorn answers it in livelihood/wsgi.py).
+    path("vote/", ballot_shell, name="ballot_shell"),
+    path("vote/open", ballot_open_json, name="ballot_open_json"),
+    path("vote/cast", ballot_cast_json, name="ballot_cast_json"),
     path("results/<int:pk>/", views.public_results, name="public_results"),
     path("box/<int:pk>/", views.sealed_box, name="sealed_box"),
     # Staff and officers

@@ -5,9 +5,11 @@ digest."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from congress.audit import AuditAction
@@ -15,11 +17,9 @@ from congress.audit import AuditAction
 from .. import domain, sealing
 from ..models import (
     Ballot,
-    BallotChannel,
     BallotCode,
     SealedBallot,
     Vote,
-    VoteCandidate,
     VoteStatus,
 )
 from ..permissions import user_can_manage_vote
@@ -84,74 +84,186 @@ def code_find_vote(*, typed: str) -> Vote:
     return Vote.objects.get(pk=found[0])
 
 
-def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
-    """Cast one ballot with a code. Exactly once: the code row is locked and marked used in the
-    same transaction that stores the ballot; a concurrent or retried submission finds it used
-    and is told "already cast". The ballot row carries no link to the code or to anyone.
+@dataclass(frozen=True)
+class _CastParams:
+    """What casting needs of an open vote, read once per process: fixed from the moment the
+    vote opens (rules, candidates, salt and key are set in draft). The cast statement checks
+    the salt and the key again, so a stale entry can only make it read the vote again."""
 
-    A vote that had its key ceremony stores the ballot sealed: the marks are validated in
-    memory and sealed to the vote's public key before anything is written, so the database,
-    its WAL and every log hold only the sealed blob; the tracker is a digest of the blob."""
+    vote: Vote  # unsaved copy holding the rule fields (for _validate_choices / _status_of)
+    candidates: int
+    limit: int
+    public_key: bytes | None  # the vote's public key, or None (no key ceremony)
+
+
+_PARAMS: dict[int, _CastParams] = {}
+_PARAMS_MAX = 256
+
+_PARAMS_SQL = (
+    "SELECT v.id, v.kind, v.status, v.paper_mode, v.mode, v.slots, v.blank_ballot_policy, "
+    "v.code_salt, v.trackers_enabled, v.evaluation_rules, v.public_key, "
+    "(SELECT count(*) FROM voting_votecandidate c WHERE c.vote_id = v.id) "
+    "FROM voting_vote v WHERE v.id = %s"
+)
+
+
+def _cast_params(vote_id: int) -> _CastParams:
+    """The vote's casting parameters, from this process's memory once the vote is open."""
+    params = _PARAMS.get(vote_id)
+    if params is not None:
+        return params
+    with connection.cursor() as cursor:
+        cursor.execute(_PARAMS_SQL, [vote_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise BallotRefused("unknown")
+    (pk, kind, status, paper_mode, mode, slots, blank, salt, trackers, rules, public_key, n) = row
+    if status != VoteStatus.OPEN or paper_mode:
+        raise BallotRefused("not_open")
+    if isinstance(rules, str):  # a raw cursor may hand jsonb back as text
+        rules = json.loads(rules)
+    vote = Vote(
+        id=pk,
+        kind=kind,
+        status=status,
+        mode=mode,
+        slots=slots,
+        blank_ballot_policy=blank,
+        code_salt=salt,
+        trackers_enabled=trackers,
+        evaluation_rules=rules or {},
+        public_key=public_key,
+    )
+    params = _CastParams(
+        vote=vote,
+        candidates=n,
+        limit=domain.approval_limit(mode=mode, slots=slots, candidates=n),
+        public_key=bytes.fromhex(public_key) if public_key else None,
+    )
+    if len(_PARAMS) >= _PARAMS_MAX:
+        _PARAMS.clear()
+    _PARAMS[vote_id] = params
+    return params
+
+
+# The cast in one round trip: lock the open vote (key share, as the foreign key check would:
+# casts never wait for each other, closing's FOR UPDATE waits for casts in flight and a cast
+# after closing finds the vote closed), burn the code with a conditional UPDATE and insert the
+# ballot only if the code was burnt, in one statement = one transaction. A concurrent or
+# retried submission with the same code waits for the first's row lock, then finds the code
+# used: nothing is inserted. The last columns tell a refusal apart (the statement's snapshot
+# still sees the code row as it was before this statement).
+_CAST_SQL = """
+WITH v AS (
+    SELECT id FROM voting_vote
+    WHERE id = %(vote)s AND status = 'open' AND NOT paper_mode
+      AND code_salt = %(salt)s AND public_key = %(key)s
+    FOR KEY SHARE
+), c AS (
+    UPDATE voting_ballotcode SET used = true
+    WHERE vote_id = (SELECT id FROM v) AND code_hash = %(hash)s AND NOT used
+    RETURNING vote_id
+), b AS (
+    {insert}
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM b),
+       (SELECT count(*) FROM v),
+       (SELECT used FROM voting_ballotcode WHERE vote_id = %(vote)s AND code_hash = %(hash)s)
+"""
+_INSERT_SEALED = (
+    "INSERT INTO voting_sealedballot (id, vote_id, blob, tracker, failed) "
+    "SELECT %(id)s, vote_id, %(blob)s, %(tracker)s, false FROM c"
+)
+_INSERT_PLAIN = (
+    "INSERT INTO voting_ballot (id, vote_id, choices, status, channel, tracker) "
+    "SELECT %(id)s, vote_id, %(choices)s, %(status)s, 'electronic', %(tracker)s FROM c"
+)
+_CAST_SEALED = _CAST_SQL.format(insert=_INSERT_SEALED)
+_CAST_PLAIN = _CAST_SQL.format(insert=_INSERT_PLAIN)
+
+
+def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
+    """Cast one ballot with a code: the marks are checked in memory (B1/B2, the approval
+    limit) and, for a vote that had its key ceremony, sealed to its public key; then one
+    statement checks the vote is open, burns the code and stores the ballot (see _CAST_SQL).
+    Exactly once: a concurrent or retried submission is told "already cast". The ballot row
+    carries no link to the code or to anyone; for a sealed vote the database, its WAL and
+    every log hold only the sealed blob, and the tracker is a digest of the blob.
+
+    Refusals (BallotRefused.reason): typo, unknown, not_open, already_cast, malformed,
+    too_many. A refused ballot leaves the code usable."""
     code = domain.normalize_code(typed_code or "")
     if code is None:
         raise BallotRefused("typo")
-    with transaction.atomic():
-        # A share lock on the vote: casts do not wait for each other, closing (which locks
-        # the row for update) waits for casts in flight, and a cast after closing sees the
-        # vote closed. Django has no FOR SHARE, hence raw SQL.
-        found = list(
-            Vote.objects.raw(
-                "SELECT id, kind, status, paper_mode, mode, slots, blank_ballot_policy, "
-                "code_salt, trackers_enabled, evaluation_rules, public_key FROM voting_vote "
-                "WHERE id = %s FOR SHARE",
-                [vote_id],
-            )
-        )
-        if not found:
-            raise BallotRefused("unknown")
-        vote = found[0]
-        if vote.status != VoteStatus.OPEN or vote.paper_mode:
-            raise BallotRefused("not_open")
-        # In memory first: the marks are checked (and sealed) before any row is written.
-        candidates = VoteCandidate.objects.filter(vote=vote).count()
-        refusal = None
+    for attempt in (1, 2):
+        params = _cast_params(vote_id)
+        vote = params.vote
         try:
-            _validate_choices(vote, choices, candidates)
+            _validate_choices(vote, choices, params.candidates)
         except domain.VoteRuleError:
-            refusal = "malformed"
-        if refusal is None and vote.kind != "evaluation":
-            limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=candidates)
-            if choices.count(domain.YES) > limit:
-                # The page enforces the limit; a forged or stale form is refused, not spoiled.
-                refusal = "too_many"
-        blob = None
-        if refusal is None and vote.is_sealed:
-            blob = sealing.seal(bytes.fromhex(vote.public_key), vote_id=vote.pk, choices=choices)
-        hashed = domain.code_hash(code, salt=vote.code_salt)
-        updated = BallotCode.objects.filter(vote=vote, code_hash=hashed, used=False).update(
-            used=True
-        )
-        if updated != 1:
-            exists = BallotCode.objects.filter(vote=vote, code_hash=hashed).exists()
-            raise BallotRefused("already_cast" if exists else "unknown")
-        if refusal is not None:
-            raise BallotRefused(refusal)  # rolls the code back: nothing was cast
-        if blob is not None:
-            tracker = sealing.tracker_of(blob)
-            SealedBallot.objects.create(vote=vote, blob=blob, tracker=tracker)
+            raise BallotRefused("malformed") from None
+        if vote.kind != "evaluation" and choices.count(domain.YES) > params.limit:
+            # The page enforces the limit; a forged or stale form is refused, not spoiled.
+            raise BallotRefused("too_many")
+        args = {
+            "vote": vote.pk,
+            "salt": vote.code_salt,
+            "key": vote.public_key,
+            "hash": domain.code_hash(code, salt=vote.code_salt),
+            "id": uuid.uuid4(),
+        }
+        if params.public_key is not None:
+            blob = sealing.seal(params.public_key, vote_id=vote.pk, choices=choices)
+            args["blob"] = blob
+            args["tracker"] = tracker = sealing.tracker_of(blob)
+            sql = _CAST_SEALED
+        else:
+            args["choices"] = choices
+            args["status"] = _status_of(vote, choices)
+            args["tracker"] = tracker = (
+                domain.new_tracker(vote_id=vote.pk, choices=choices)
+                if vote.trackers_enabled
+                else ""
+            )
+            sql = _CAST_PLAIN
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            stored, vote_ok, code_used = cursor.fetchone()
+        if stored == 1:
             return CastReceipt(tracker=tracker)
-        status = _status_of(vote, choices)
-        tracker = (
-            domain.new_tracker(vote_id=vote.pk, choices=choices) if vote.trackers_enabled else ""
+        if vote_ok:
+            raise BallotRefused("unknown" if code_used is None else "already_cast")
+        # The vote is no longer open, or its salt or key differ from what this process read:
+        # read it again (once), which refuses a vote that is not open.
+        _PARAMS.pop(vote_id, None)
+        if attempt == 2:
+            raise BallotRefused("not_open")
+    raise AssertionError("unreachable")
+
+
+def code_lookup(*, typed: str) -> int:
+    """The id of the open vote a typed code belongs to (codes are salted per vote): the open
+    votes' salts, then the code's row, two small reads. Refuses a typo, an unknown code or one
+    already used. Does not use the code."""
+    code = domain.normalize_code(typed or "")
+    if code is None:
+        raise BallotRefused("typo")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT code_salt FROM voting_vote WHERE status = 'open' AND NOT paper_mode")
+        hashes = [domain.code_hash(code, salt=salt) for (salt,) in cursor.fetchall()]
+        if not hashes:
+            raise BallotRefused("unknown")
+        cursor.execute(
+            "SELECT vote_id, used FROM voting_ballotcode WHERE code_hash = ANY(%s) LIMIT 1",
+            [hashes],
         )
-        Ballot.objects.create(
-            vote=vote,
-            choices=choices,
-            status=status,
-            channel=BallotChannel.ELECTRONIC,
-            tracker=tracker,
-        )
-    return CastReceipt(tracker=tracker)
+        found = cursor.fetchone()
+    if found is None:
+        raise BallotRefused("unknown")
+    if found[1]:
+        raise BallotRefused("already_cast")
+    return found[0]
 
 
 def _rewrite_box(vote: Vote) -> None:

@@ -3,14 +3,15 @@
 These views never log, never put the code in a URL, never use the session or messages
 framework, and mark the code as a sensitive POST parameter (kept out of error reports)."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .. import domain, selectors, services, throttle
+from .. import domain, fastpath, selectors, services, throttle
 from ..forms import CodeEntryForm
 from ..messages import REFUSALS, THROTTLED
 from ..models import Vote
@@ -217,3 +218,48 @@ def ballot_cast(request):
         )
     vote = Vote.objects.only("id", "title", "public_key").get(pk=vote_id)
     return render(request, "voting/ballot_done.html", {"vote": vote, "tracker": receipt.tracker})
+
+
+# --- the hall's fast path (voting/fastpath.py) ---------------------------------------------
+# Under gunicorn, livelihood/wsgi.py answers these three paths before Django's middleware;
+# these views are the same answers through Django (runserver, the test client), and set no
+# cookie either: they never touch the session or the CSRF token.
+
+
+def _as_django(status, headers, body) -> HttpResponse:
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def ballot_shell(request):
+    """The ballot shell: the same bytes for everyone, cacheable."""
+    if request.method not in ("GET", "HEAD"):
+        return _as_django(405, [("Allow", "GET, HEAD")], b"")
+    return _as_django(*fastpath.shell_response(request.headers.get("If-None-Match", "")))
+
+
+def _json_view(handler):
+    @csrf_exempt  # the code in the body is the only authority (voting/README.md)
+    @sensitive_post_parameters("code")
+    def view(request):
+        if request.method != "POST":
+            return _as_django(405, [("Allow", "POST")], b"")
+        return _as_django(
+            *handler(
+                body=request.body,
+                content_type=request.content_type or "",
+                origin=request.headers.get("Origin", ""),
+                host=request.get_host(),
+                meta=request.META,
+            )
+        )
+
+    view.__name__ = handler.__name__
+    view.__doc__ = handler.__doc__
+    return view
+
+
+ballot_open_json = _json_view(fastpath.open_ballot)
+ballot_cast_json = _json_view(fastpath.cast)
