@@ -21,7 +21,8 @@ class LockedScheduler(PersistentScheduler):
     the old holder had just sent creates nothing twice."""
 
     LOCK_KEY = "livelihood:beat-lock"
-    LOCK_TTL = 30.0
+    # How long a dead holder keeps the lock: the bound on a takeover (the rehearsal shortens it).
+    LOCK_TTL = float(os.environ.get("LIVELIHOOD_BEAT_LOCK_TTL", "30"))
     # Renew only if still ours; PEXPIRE in the same script so no other holder is extended.
     _RENEW = (
         "if redis.call('get', KEYS[1]) == ARGV[1] then "

@@ -7,7 +7,8 @@ runs beside `make run` (8000, Redis 6390) and `make test` (Redis 6391).
     PostgreSQL       primary :18432, streaming hot standby :18433 (pg_basebackup -R)
     pgbouncer        :18434, transaction pooling, in front of the primary for the web nodes
     Redis            :18379 (broker db 0, cache db 1)
-    object storage   :18900 (moto's S3 server: an emulator, see README)
+    object storage   :18900 (OpenStack Swift from Debian with its S3 API, s3api; account,
+                      container and object servers on :18910-18912, one device under var/cluster)
     worker nodes     node1, node2: a `reports` worker (concurrency 1) and a quick-task worker
                      each; beat (LockedScheduler) on both, one holding the lock, when asked
 
@@ -17,6 +18,7 @@ Ctrl-C (or SIGTERM) stops everything this script started. scripts/drill.py uses 
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -42,8 +44,15 @@ PORTS = {
     "replica": 18433,
     "pgbouncer": 18434,
     "redis": 18379,
-    "s3": 18900,
+    "s3": 18900,  # Swift's proxy server with s3api
+    "swift-object": 18910,
+    "swift-container": 18911,
+    "swift-account": 18912,
 }
+SWIFT_SERVERS = ("account", "container", "object")
+SWIFT_PACKAGES = ("swift-proxy", "swift-account", "swift-container", "swift-object")
+S3_ACCESS_KEY = "rehearsal:rehearsal"  # Swift tempauth account:user
+S3_SECRET_KEY = "rehearsal-secret"
 BUCKET = "livelihood-media"
 PG_USER = "pgserver"  # PostgreSQL and pgbouncer refuse to run as root
 
@@ -86,7 +95,6 @@ def ensure_installed() -> None:
     """The `cluster` extra from pyproject.toml, and nginx + pgbouncer from Debian."""
     try:
         import boto3  # noqa: F401
-        import moto  # noqa: F401
         import storages  # noqa: F401
     except ImportError:
         extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
@@ -94,7 +102,9 @@ def ensure_installed() -> None:
         ]["cluster"]
         log("Installing the cluster extra: " + ", ".join(extra))
         subprocess.run([str(BIN / "pip"), "install", "-q", *extra], check=True)
-    missing = [p for p, b in (("nginx-light", "nginx"), ("pgbouncer", "pgbouncer")) if not (
+    wanted = [("nginx-light", "nginx"), ("pgbouncer", "pgbouncer")]
+    wanted += [(pkg, f"/usr/bin/{pkg}-server") for pkg in SWIFT_PACKAGES]
+    missing = [p for p, b in wanted if not (
         shutil.which(b) or Path(f"/usr/sbin/{b}").exists())]  # fmt: skip
     if missing:
         if os.geteuid() != 0:
@@ -131,8 +141,8 @@ class Cluster:
             "REDIS_URL": f"redis://127.0.0.1:{p['redis']}/0",
             "LIVELIHOOD_S3_BUCKET": BUCKET,
             "LIVELIHOOD_S3_ENDPOINT": f"http://127.0.0.1:{p['s3']}",
-            "LIVELIHOOD_S3_ACCESS_KEY": "rehearsal",
-            "LIVELIHOOD_S3_SECRET_KEY": "rehearsal-secret",
+            "LIVELIHOOD_S3_ACCESS_KEY": S3_ACCESS_KEY,
+            "LIVELIHOOD_S3_SECRET_KEY": S3_SECRET_KEY,
             "LIVELIHOOD_VISIBILITY_TIMEOUT": "45",
             "GUNICORN_WORKERS": "3",
             "PYTHONUNBUFFERED": "1",
@@ -257,22 +267,77 @@ class Cluster:
         devservers.redis_url("cluster/redis", PORTS["redis"])
 
     def start_store(self) -> None:
-        log(f"S3-compatible store (moto server, an emulator) on 127.0.0.1:{PORTS['s3']}")
-        self.spawn("s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(PORTS["s3"])])
-        _wait(lambda: _port_open(PORTS["s3"]), "moto server", 30)
-        import boto3
-
+        """OpenStack Swift (Debian's swift-proxy/-account/-container/-object) as an all-in-one
+        on loopback: one zone, one device, one replica, tempauth, and the S3 API (s3api
+        middleware) on the proxy. A real object store: it checks every request's signature and
+        serves nothing anonymously."""
+        d = VAR / "swift"
+        conf, dev = d / "conf", d / "node"
+        (dev / "d1").mkdir(parents=True, exist_ok=True)
+        conf.mkdir(parents=True, exist_ok=True)
+        user = pwd.getpwuid(os.geteuid()).pw_name
+        (conf / "swift.conf").write_text(
+            "[swift-hash]\nswift_hash_path_suffix = livelihood-rehearsal\n"
+            "swift_hash_path_prefix = livelihood\n"
+            "[storage-policy:0]\nname = Policy-0\ndefault = yes\n"
+        )
+        for server in SWIFT_SERVERS:
+            port = PORTS[f"swift-{server}"]
+            builder = conf / f"{server}.builder"
+            if not (conf / f"{server}.ring.gz").exists():
+                ring = ["swift-ring-builder", str(builder)]
+                subprocess.run([*ring, "create", "10", "1", "1"], check=True, capture_output=True)
+                subprocess.run([*ring, "add", f"r1z1-127.0.0.1:{port}/d1", "100"], check=True,
+                               capture_output=True)  # fmt: skip
+                # rebalance exits 1 with a warning ("balance could be better") for one device
+                subprocess.run([*ring, "rebalance"], capture_output=True)
+            (conf / f"{server}-server.conf").write_text(
+                f"[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = {port}\nworkers = 1\n"
+                f"user = {user}\ndevices = {dev}\nmount_check = false\nswift_dir = {conf}\n"
+                f"log_address = /dev/null\n[pipeline:main]\npipeline = {server}-server\n"
+                f"[app:{server}-server]\nuse = egg:swift#{server}\n"
+            )
+        (conf / "proxy-server.conf").write_text(
+            f"[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = {PORTS['s3']}\nworkers = 2\n"
+            f"user = {user}\nswift_dir = {conf}\nlog_address = /dev/null\n"
+            # tempauth needs a cache in the pipeline; no memcached runs here, so the cache
+            # filter points at a closed loopback port and every lookup misses at once.
+            "[pipeline:main]\npipeline = catch_errors proxy-logging cache s3api tempauth "
+            "proxy-logging proxy-server\n"
+            "[filter:cache]\nuse = egg:swift#memcache\nmemcache_servers = 127.0.0.1:1\n"
+            "[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = true\n"
+            "[filter:tempauth]\nuse = egg:swift#tempauth\nreseller_prefix = AUTH\n"
+            f"user_{S3_ACCESS_KEY.replace(':', '_')} = {S3_SECRET_KEY} .admin\n"
+            "[filter:s3api]\nuse = egg:swift#s3api\nlocation = us-east-1\n"
+            "[filter:catch_errors]\nuse = egg:swift#catch_errors\n"
+            "[filter:proxy-logging]\nuse = egg:swift#proxy_logging\n"
+        )
+        for server in SWIFT_SERVERS:
+            self.spawn(f"swift-{server}", [f"/usr/bin/swift-{server}-server",
+                       str(conf / f"{server}-server.conf")], env=dict(os.environ))  # fmt: skip
+        self.spawn("s3", ["/usr/bin/swift-proxy-server", str(conf / "proxy-server.conf")],
+                   env=dict(os.environ))  # fmt: skip
+        for name in ("s3", *(f"swift-{s}" for s in SWIFT_SERVERS)):
+            _wait(lambda port=PORTS[name]: _port_open(port), name, 30)
+        log(f"Object store: OpenStack Swift with s3api on 127.0.0.1:{PORTS['s3']}")
         s3 = self.s3()
-        if BUCKET not in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
-            s3.create_bucket(Bucket=BUCKET, ACL="private")
-        boto3  # noqa: B018
+        deadline = time.monotonic() + 30
+        while True:  # the proxy answers before the account server is ready for a first PUT
+            try:
+                if BUCKET not in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
+                    s3.create_bucket(Bucket=BUCKET)
+                break
+            except Exception:  # noqa: BLE001 - retried until the deadline
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def s3(self):
         import boto3
 
         return boto3.client(
-            "s3", endpoint_url=f"http://127.0.0.1:{PORTS['s3']}", aws_access_key_id="rehearsal",
-            aws_secret_access_key="rehearsal-secret", region_name="us-east-1",
+            "s3", endpoint_url=f"http://127.0.0.1:{PORTS['s3']}", aws_access_key_id=S3_ACCESS_KEY,
+            aws_secret_access_key=S3_SECRET_KEY, region_name="us-east-1",
         )  # fmt: skip
 
     def start_web(self, n: int) -> None:
@@ -283,7 +348,7 @@ class Cluster:
 
     def wait_web(self, n: int) -> None:
         port = PORTS[f"web{n}"]
-        _wait(lambda: _http_ok(f"http://127.0.0.1:{port}/"), f"web{n}", 60)
+        _wait(lambda: _http_ok(f"http://127.0.0.1:{port}/"), f"web{n}", 150)
 
     def start_node(self, n: int, *, beat: bool = False, beat_env: dict | None = None) -> None:
         celery = str(BIN / "celery")
@@ -355,11 +420,12 @@ class Cluster:
         from livelihood import devservers
 
         log("Stopping the cluster")
+        last = ("pgbouncer", "s3", *(f"swift-{s}" for s in SWIFT_SERVERS))
         for name in sorted(self.procs, key=lambda k: k != "nginx"):
-            if name in ("pgbouncer", "s3"):
+            if name in last:
                 continue
             self.kill(name, signal.SIGTERM)
-        for name in ("pgbouncer", "s3"):
+        for name in last:
             self.kill(name, signal.SIGTERM)
         devservers.redis_stop(PORTS["redis"])
         if self.pg_bin:
