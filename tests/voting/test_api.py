@@ -5,8 +5,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from voting import services
-from voting.models import Ballot
+from voting.models import Ballot, SealedBallot
 
+from .ceremony import open_box_and_count
 from .test_services import open_vote
 
 
@@ -25,7 +26,7 @@ def test_cast_by_code_once_then_409(vote_world):
     assert typo.status_code == 400 and typo.json()["reason"] == "typo"
     junk = client.post(url, {"vote": "x", "code": 5, "choices": "<script>"}, format="json")
     assert junk.status_code == 400
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1 and not Ballot.objects.exists()  # sealed
 
 
 def test_vote_list_is_scoped_and_never_shows_content(vote_world):
@@ -49,7 +50,7 @@ def test_results_hidden_until_counted_public_once_published(vote_world):
     url = reverse("api:result-detail", args=[w.vote.pk])
     assert APIClient().get(url).status_code == 404  # open: nothing to show
     services.vote_close(actor=w.users["staff"], vote=w.vote)
-    services.vote_count(actor=w.users["staff"], vote=w.vote)
+    open_box_and_count(w.users["staff"], w.vote)
     assert APIClient().get(url).status_code == 404  # counted, not yet published
     reviewer = APIClient()
     reviewer.force_authenticate(w.users["reviewer"])

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection, connections
 
 from voting import services
-from voting.models import Ballot, BallotCode
+from voting.models import BallotCode, SealedBallot
 
+from .ceremony import open_with_ceremony
 from .conftest import check_in, make_candidate_list
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +23,7 @@ def _prepared_vote(world, *, deputies, spares):
     vote = services.vote_create(actor=staff, session=world.session, candidate_list=clist)
     codes = services.vote_generate_codes(actor=staff, vote=vote, spares=spares)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=deputies, paper_issued=0)
-    services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     return vote, codes
 
 
@@ -53,7 +54,7 @@ def test_one_code_submitted_20_times_at_once_casts_one_ballot(world):
     outcomes = _burst(vote.pk, [(codes[0], "YYNA")] * 20, workers=20)
     assert outcomes.count("ok") == 1
     assert outcomes.count("already_cast") == 19
-    assert Ballot.objects.filter(vote=vote).count() == 1
+    assert SealedBallot.objects.filter(vote=vote).count() == 1
     assert BallotCode.objects.filter(vote=vote, used=True).count() == 1
 
 
@@ -65,7 +66,7 @@ def test_300_codes_at_once_cast_300_ballots(world):
     outcomes = _burst(vote.pk, jobs, workers=40)
     assert outcomes.count("ok") == 300
     assert outcomes.count("already_cast") == 60
-    assert Ballot.objects.filter(vote=vote).count() == 300
+    assert SealedBallot.objects.filter(vote=vote).count() == 300
     connection.close()
 
 
@@ -85,6 +86,6 @@ def test_closing_while_casting_loses_no_accepted_ballot(world):
     closer.join()
     accepted = outcomes.count("ok")
     assert set(outcomes) <= {"ok", "not_open"}
-    assert Ballot.objects.filter(vote=vote).count() == accepted
+    assert SealedBallot.objects.filter(vote=vote).count() == accepted
     vote.refresh_from_db()
     assert vote.codes_used == accepted

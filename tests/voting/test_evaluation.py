@@ -12,6 +12,7 @@ from voting import services
 from voting.models import Ballot, EvaluationResult, Vote
 
 from ..factories import SessionFactory, user_with_role
+from .ceremony import open_box_and_count, open_with_ceremony, present_slips
 from .test_services import _voted
 
 
@@ -55,7 +56,7 @@ def _run(world, evaluation, ballots, *, paper_issued=0):
     services.vote_record_issued(
         actor=staff, vote=evaluation, slips_issued=len(ballots), paper_issued=paper_issued
     )
-    services.vote_open(actor=staff, vote=evaluation)
+    open_with_ceremony(staff, evaluation)
     for code, choices in zip(codes, ballots, strict=False):
         services.ballot_cast(vote_id=evaluation.pk, typed_code=code, choices=choices)
     return codes
@@ -101,7 +102,7 @@ def test_evaluation_grades_counts_and_paper(world):
     teller_b = user_with_role(Role.TELLER, township=world.township, username="teller_eval")
     services.paper_entry_save(actor=teller_b, vote=evaluation, slot="B", sequence=1, keys="12")
     services.paper_finalize(actor=world.users["scrutineer"], vote=evaluation)
-    result = services.vote_count(actor=staff, vote=evaluation)
+    result = open_box_and_count(staff, evaluation)
     assert (result.returned, result.valid, result.blank) == (9, 9, 1)
     rows = list(EvaluationResult.objects.filter(vote_result=result))
     # project 1: S S S S S B U - S(paper) → 6 satisfied of 9 returned: ≥ half → satisfied
@@ -133,6 +134,9 @@ def test_ballot_page_shows_grades_and_casts(world):
         reverse("voting:ballot_cast"), {"vote": evaluation.pk, "code": codes[0], "choices": "SBUA"}
     )
     assert cast.status_code == 200
+    assert not Ballot.objects.filter(vote=evaluation).exists()  # sealed until the count
+    services.vote_close(actor=world.users["staff"], vote=evaluation)
+    present_slips(world.users["scrutineer"], evaluation)
     assert Ballot.objects.get(vote=evaluation).choices == "SBUA"
 
 
@@ -141,7 +145,7 @@ def test_results_page_shows_rates_with_two_decimals(world):
     _run(world, evaluation, ["SB"] * 7 + ["BU"])
     staff = world.users["staff"]
     services.vote_close(actor=staff, vote=evaluation)
-    services.vote_count(actor=staff, vote=evaluation)
+    open_box_and_count(staff, evaluation)
     page = world.client("staff").get(reverse("voting:results", args=[evaluation.pk]))
     html = page.content.decode()
     assert "87.50%" in html  # 7 of 8 satisfied

@@ -6,6 +6,7 @@ import re
 from supervision.models import ImplementationPlan, LedgerItem, SupervisionPriority
 from voting import services
 
+from .ceremony import open_box_and_count
 from .test_evaluation import _evaluation, _run
 
 
@@ -16,7 +17,7 @@ def test_publishing_creates_rectifications_priorities_and_completion_plans(world
     _run(world, evaluation, ["SB"] * 5 + ["SU"] * 3)  # project 2: 5 基本满意 of 8 → basic
     staff = world.users["staff"]
     services.vote_close(actor=staff, vote=evaluation)
-    result = services.vote_count(actor=staff, vote=evaluation)
+    result = open_box_and_count(staff, evaluation)
     assert list(result.evaluations.values_list("grade", flat=True)) == ["satisfied", "basic"]
     services.vote_certify(actor=world.users["scrutineer"], vote=evaluation)
     services.vote_publish(actor=staff, vote=evaluation)
@@ -48,7 +49,7 @@ def test_resident_follows_the_whole_lineage_by_receipt_code(world):
     _run(world, evaluation, ["SS"] * 8)
     staff = world.users["staff"]
     services.vote_close(actor=staff, vote=evaluation)
-    services.vote_count(actor=staff, vote=evaluation)
+    open_box_and_count(staff, evaluation)
     services.vote_certify(actor=world.users["scrutineer"], vote=evaluation)
     services.vote_publish(actor=staff, vote=evaluation)
     page = Client().get(reverse("projects:receipt_detail", args=[s.receipt_code]))

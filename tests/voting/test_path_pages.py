@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from voting import services
 
+from .ceremony import open_with_ceremony
+
 pytestmark = pytest.mark.django_db
 
 
@@ -22,7 +24,7 @@ def test_each_officer_is_told_whose_turn_it_is(vote_world):
     staff = w.users["staff"]
     codes = services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=7, paper_issued=2)
-    services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     services.ballot_cast(vote_id=vote.pk, typed_code=codes[0], choices="YYNN")
 
     step, turn = _turn(w.client("staff").get(reverse("voting:console", args=[vote.pk])))

@@ -9,6 +9,7 @@ import subprocess
 from voting import pdf, services
 from voting.models import EvaluationResult, OfficerRole
 
+from .ceremony import open_box_and_count, open_with_ceremony
 from .test_evaluation import _evaluation, _run
 from .test_pdf import keep, pdf_info, squash
 
@@ -39,7 +40,7 @@ def _certified(world, ballots, **rules):
     services.vote_officer_add(actor=staff, vote=evaluation, role=OfficerRole.TELLER, name="周涛")
     _run(world, evaluation, ballots)
     services.vote_close(actor=staff, vote=evaluation)
-    services.vote_count(actor=staff, vote=evaluation)
+    open_box_and_count(staff, evaluation)
     services.vote_certify(actor=world.users["scrutineer"], vote=evaluation)
     evaluation.refresh_from_db()
     return evaluation
@@ -160,11 +161,11 @@ def test_void_evaluation_prints_no_grades(world):
     staff = world.users["staff"]
     codes = services.vote_generate_codes(actor=staff, vote=evaluation, spares=0)
     services.vote_record_issued(actor=staff, vote=evaluation, slips_issued=1, paper_issued=0)
-    services.vote_open(actor=staff, vote=evaluation)
+    open_with_ceremony(staff, evaluation)
     for code in codes[:3]:
         services.ballot_cast(vote_id=evaluation.pk, typed_code=code, choices="SB")
     services.vote_close(actor=staff, vote=evaluation)
-    result = services.vote_count(actor=staff, vote=evaluation)
+    result = open_box_and_count(staff, evaluation)
     assert not result.is_valid
     evaluation.refresh_from_db()
 

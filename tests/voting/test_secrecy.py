@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from congress.models import AuditEvent
 from voting import domain, services
-from voting.models import Ballot, BallotCode
+from voting.models import Ballot, BallotCode, SealedBallot
 
+from .ceremony import present_slips
 from .test_services import open_vote
 
 BALLOT_FIELDS = {"id", "vote", "choices", "status", "channel", "tracker"}
@@ -42,14 +43,18 @@ def test_no_model_points_at_a_ballot_or_a_code():
 
 
 def test_ballots_are_never_listed_in_insertion_order(vote_world):
-    """After close, the physical order of the box is content order, whatever the casting
-    order was; the default ordering is by content too."""
+    """While the vote is open the box holds sealed blobs only; once the key holders open it,
+    the physical order of the box is content order, whatever the casting order was; the
+    default ordering is by content too."""
     codes = open_vote(vote_world)
     cast_order = ["NNNN", "YYYN", "AAAA", "YNNN", "NYYY", "YAAA"]
     for code, choices in zip(codes, cast_order, strict=False):
         services.ballot_cast(vote_id=vote_world.vote.pk, typed_code=code, choices=choices)
-    assert list(Ballot.objects.values_list("choices", flat=True)) == sorted(cast_order)
+    assert not Ballot.objects.exists()
+    assert SealedBallot.objects.filter(vote=vote_world.vote).count() == len(cast_order)
     services.vote_close(actor=vote_world.users["staff"], vote=vote_world.vote)
+    present_slips(vote_world.users["chief"], vote_world.vote)
+    assert list(Ballot.objects.values_list("choices", flat=True)) == sorted(cast_order)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT choices FROM voting_ballot WHERE vote_id = %s ORDER BY ctid",
@@ -79,7 +84,7 @@ def test_casting_writes_no_audit_row_and_no_log_line(vote_world, client, caplog)
         REMOTE_ADDR="10.1.2.3",
     )
     assert response.status_code == 200
-    assert Ballot.objects.filter(vote=vote).count() == 1
+    assert SealedBallot.objects.filter(vote=vote).count() == 1
     assert AuditEvent.objects.count() == before
     logged = caplog.text
     for secret in (codes[0], domain.format_code(codes[0]), "10.1.2.3"):

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from congress.models import AuditEvent, RuleSet
 from projects.models import Project
 from voting import domain, services
-from voting.models import Ballot, BallotCode, Vote, VoteStatus
+from voting.models import Ballot, BallotCode, SealedBallot, Vote, VoteStatus
 
+from .ceremony import open_box_and_count, open_with_ceremony
 from .conftest import check_in, make_candidate_list
 
 
@@ -16,7 +17,7 @@ def open_vote(world, spares=2):
     staff = world.users["staff"]
     codes = services.vote_generate_codes(actor=staff, vote=world.vote, spares=spares)
     services.vote_record_issued(actor=staff, vote=world.vote, slips_issued=9, paper_issued=0)
-    services.vote_open(actor=staff, vote=world.vote)
+    open_with_ceremony(staff, world.vote)
     return codes
 
 
@@ -90,7 +91,7 @@ def test_a_code_casts_exactly_once(vote_world):
     with pytest.raises(services.BallotRefused) as exc:
         services.ballot_cast(vote_id=vote_world.vote.pk, typed_code=codes[0], choices="NNNN")
     assert exc.value.reason == "already_cast"
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -118,7 +119,7 @@ def test_malformed_marks_do_not_burn_the_code(vote_world):
     with pytest.raises(services.BallotRefused):
         services.ballot_cast(vote_id=vote_world.vote.pk, typed_code=codes[0], choices="YY")
     services.ballot_cast(vote_id=vote_world.vote.pk, typed_code=codes[0], choices="YYNA")
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_casting_is_refused_before_opening_and_after_closing(vote_world):
@@ -127,7 +128,7 @@ def test_casting_is_refused_before_opening_and_after_closing(vote_world):
     with pytest.raises(services.BallotRefused) as exc:
         services.ballot_cast(vote_id=vote_world.vote.pk, typed_code=codes[0], choices="YYNA")
     assert exc.value.reason == "not_open"
-    services.vote_open(actor=staff, vote=vote_world.vote)
+    open_with_ceremony(staff, vote_world.vote)
     services.vote_close(actor=staff, vote=vote_world.vote)
     with pytest.raises(services.BallotRefused):
         services.ballot_cast(vote_id=vote_world.vote.pk, typed_code=codes[1], choices="YYNA")
@@ -175,7 +176,7 @@ def test_full_electronic_and_paper_vote(vote_world):
     )
     assert services.paper_finalize(actor=w.users["chief"], vote=vote) == 3
 
-    result = services.vote_count(actor=staff, vote=vote)
+    result = open_box_and_count(w.users["chief"], vote)  # 开箱: the electronic ballots
     paper = ["YYNN", "YNYY"]  # and one invalid
     counted = [c for c in electronic if c.count("Y") <= 3 and c != "----"] + paper
     independent_yes = [sum(1 for c in counted if c[i] == "Y") for i in range(4)]
@@ -211,7 +212,7 @@ def test_more_returned_than_issued_voids_the_vote(vote_world):
     for code in codes[:10]:  # 10 ballots, but only 9 slips recorded as issued
         services.ballot_cast(vote_id=w.vote.pk, typed_code=code, choices="YYYN")
     services.vote_close(actor=w.users["staff"], vote=w.vote)
-    result = services.vote_count(actor=w.users["staff"], vote=w.vote)
+    result = open_box_and_count(w.users["staff"], w.vote)
     w.vote.refresh_from_db()
     assert not result.is_valid and result.void_reason == "more_returned"
     assert w.vote.status == VoteStatus.VOID
@@ -225,11 +226,11 @@ def _voted(world, ballots):
     vote = services.vote_create(actor=staff, session=world.session, candidate_list=clist)
     codes = services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=10, paper_issued=0)
-    services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     for code, choices in zip(codes, ballots, strict=True):
         services.ballot_cast(vote_id=vote.pk, typed_code=code, choices=choices)
     services.vote_close(actor=staff, vote=vote)
-    return vote, services.vote_count(actor=staff, vote=vote)
+    return vote, open_box_and_count(staff, vote)
 
 
 def test_tie_at_the_cutoff_sets_up_a_runoff_among_the_tied(world):
@@ -267,7 +268,7 @@ def test_verify_command_detects_a_changed_box(vote_world):
     for code in codes[:7]:
         services.ballot_cast(vote_id=w.vote.pk, typed_code=code, choices="YYNN")
     services.vote_close(actor=w.users["staff"], vote=w.vote)
-    services.vote_count(actor=w.users["staff"], vote=w.vote)
+    open_box_and_count(w.users["staff"], w.vote)
     services.vote_certify(actor=w.users["chief"], vote=w.vote)
     call_command("verify_ballot_box", str(w.vote.pk))  # matches
     Ballot.objects.filter(vote=w.vote).update(choices="NNYY")

@@ -4,8 +4,9 @@ from django.test import Client
 from django.urls import reverse
 
 from voting import domain, services
-from voting.models import Ballot
+from voting.models import Ballot, SealedBallot
 
+from .ceremony import present_slips
 from .test_services import open_vote
 
 
@@ -31,8 +32,13 @@ def test_ballot_flow_code_ballot_review_cast(vote_world):
     )
     assert cast.status_code == 200
     assert "已收到" in cast.content.decode() or "received" in cast.content.decode()
-    assert Ballot.objects.get(vote=vote).choices == "YN-A"
     assert cast.context["tracker"] in cast.content.decode()
+    # Stored sealed; the key holders' slips open it to the marks cast.
+    assert SealedBallot.objects.get(vote=vote).tracker == cast.context["tracker"]
+    assert not Ballot.objects.filter(vote=vote).exists()
+    services.vote_close(actor=vote_world.users["staff"], vote=vote)
+    present_slips(vote_world.users["chief"], vote)
+    assert Ballot.objects.get(vote=vote).choices == "YN-A"
 
 
 def test_too_many_approvals_are_refused_before_casting(vote_world):
@@ -48,7 +54,7 @@ def test_too_many_approvals_are_refused_before_casting(vote_world):
         {"vote": vote_world.vote.pk, "code": codes[0], "choices": "YYYY"},
     )
     assert forged.status_code == 400
-    assert not Ballot.objects.exists()
+    assert not SealedBallot.objects.exists() and not Ballot.objects.exists()
 
 
 def test_code_errors_are_explained(vote_world):
@@ -69,7 +75,7 @@ def test_retried_cast_answers_already_cast(vote_world):
     assert Client().post(reverse("voting:ballot_cast"), data).status_code == 200
     retry = Client().post(reverse("voting:ballot_cast"), data)
     assert retry.status_code == 409 and retry.context["already"]
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_console_shows_how_many_never_what(vote_world):
@@ -88,6 +94,13 @@ def test_console_actions_run_the_vote(vote_world):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content[:4] == b"%PDF"
     staff.post(reverse("voting:issued", args=[vote.pk]), {"slips_issued": "9", "paper_issued": "0"})
+    # Opening needs the key share slips (密钥分片): refused, saying so, until they are printed.
+    refused = staff.post(reverse("voting:action", args=[vote.pk, "open"]), follow=True)
+    assert any("密钥分片" in str(m) for m in refused.context["messages"])
+    vote.refresh_from_db()
+    assert vote.status == "draft"
+    slips = staff.post(reverse("voting:key_slips_print", args=[vote.pk]), {"printings": "0"})
+    assert slips.status_code == 200 and slips.content[:4] == b"%PDF"
     opened = staff.post(reverse("voting:action", args=[vote.pk, "open"]), follow=True)
     assert "投票已开始" in opened.content.decode() or opened.context["vote"].status == "open"
     vote.refresh_from_db()
