@@ -530,6 +530,7 @@ def load_demo() -> None:
             < township.deputies.filter(in_office=True).count()
         ):
             services.intake_links_ensure(actor=_actor(township), township=township)
+    load_county_demo()
 
 
 def summary() -> dict[str, int]:
@@ -537,3 +538,223 @@ def summary() -> dict[str, int]:
         "suggestions": Suggestion.objects.count(),
         "projects": Project.objects.count(),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# 青山县人民代表大会's own projects stage (issue 17): the county government gathers 16
+# projects; its executive meeting (政府常务会议) screens them to 15, the standing committee
+# meeting (常委会会议) fixes 13, the county party committee's standing committee (县委常委会)
+# agrees, and the 13 candidates are locked for the 4th session's 13→10 vote.
+
+COUNTY_CODE = "330999"
+COUNTY_PLAN_YEAR = 2026
+COUNTY_ROUNDS = ["政府常务会议", "常委会会议", "县委常委会"]
+# (title, content, category, investment in 10,000 yuan, implementing body)
+COUNTY_PROJECTS = [
+    (
+        "县城老旧小区改造提升工程",
+        "改造县城22个老旧小区的供排水、道路、照明和适老化设施",
+        "城乡建设",
+        8600,
+        "县住建局",
+    ),
+    (
+        "县人民医院急诊综合楼建设",
+        "新建急诊综合楼1.2万平方米，提升急危重症救治能力",
+        "医疗卫生",
+        9800,
+        "县卫健局",
+    ),
+    (
+        "城乡供水一体化工程（二期）",
+        "新建水厂一座，铺设主管网46公里，覆盖5个乡镇",
+        "饮水安全",
+        7200,
+        "县水利局",
+    ),
+    (
+        "义务教育学校扩容工程",
+        "新建城南小学，改扩建两所乡镇初中，新增学位2700个",
+        "教育",
+        6500,
+        "县教育局",
+    ),
+    ("农村公路提质改造", "改造县乡道及通村公路120公里，完善安防设施", "交通", 5400, "县交通运输局"),
+    (
+        "县城污水管网雨污分流改造",
+        "改造雨污管网38公里，消除城区内涝点9处",
+        "生态环境",
+        4300,
+        "县住建局",
+    ),
+    (
+        "养老服务中心建设",
+        "建设县级养老服务指导中心和8个乡镇区域性养老服务中心",
+        "养老",
+        3100,
+        "县民政局",
+    ),
+    ("农贸市场标准化改造", "改造县城及乡镇农贸市场6个", "民生服务", 1800, "县商务局"),
+    ("全民健身中心建设", "建设全民健身中心一座及15个村级健身广场", "文体", 2600, "县文旅广体局"),
+    ("公共停车场建设", "在县城新建公共停车场4处，新增车位1200个", "交通", 2200, "县城管局"),
+    (
+        "乡镇卫生院能力提升",
+        "为6个乡镇卫生院配置DR、彩超等设备，改造发热门诊",
+        "医疗卫生",
+        1500,
+        "县卫健局",
+    ),
+    (
+        "农村生活垃圾分类收运体系",
+        "配置分类收运车辆和村级收集点，建设转运站2座",
+        "生态环境",
+        1600,
+        "县城管局",
+    ),
+    ("背街小巷路灯亮化", "为县城背街小巷安装路灯1800盏", "城乡建设", 900, "县城管局"),
+    (
+        "婴幼儿照护服务中心",
+        "建设县级普惠托育服务中心一座，提供托位200个",
+        "民生服务",
+        1200,
+        "县卫健局",
+    ),
+    ("县城应急避难场所建设", "改造公园绿地为应急避难场所3处", "安全", 800, "县应急管理局"),
+    ("智慧停车收费系统", "县城路内停车智慧收费改造", "交通", 600, "县城管局"),
+]
+
+
+def _county_actor(county):
+    from congress.models import RoleAssignment
+
+    assignment = (
+        RoleAssignment.objects.filter(county=county, township__isnull=True, role="staff")
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if assignment is not None:
+        return assignment.user
+    return get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+
+
+def load_county_demo() -> None:
+    """The county congress's 2026 plan: suggestions from county deputies and one referred by
+    a township, the reserve, three rounds and the locked 13 candidates. Built once."""
+    from congress.models import County, RuleSet
+
+    from .models import AnnualPlan
+
+    county = County.objects.filter(code=COUNTY_CODE).first()
+    if county is None or AnnualPlan.objects.filter(county=county).exists():
+        return
+    actor = _county_actor(county)
+    if actor is None:
+        return
+    # The county's rounds (the congress demo may have saved its rules with the defaults).
+    rules, _created = RuleSet.objects.get_or_create(
+        county=county, defaults={"shortlisting_rounds": COUNTY_ROUNDS}
+    )
+    if rules.shortlisting_rounds != COUNTY_ROUNDS:
+        rules.shortlisting_rounds = COUNTY_ROUNDS
+        rules.save(update_fields=["shortlisting_rounds", "updated_at"])
+    rng = random.Random("county-projects")
+    deputies = list(
+        Deputy.objects.filter(
+            township__county=county, is_county_deputy=True, in_office=True
+        ).order_by("pk")[:40]
+    )
+    projects = []
+    for index, (title, content, category, investment, body) in enumerate(COUNTY_PROJECTS):
+        fields = {
+            "content": content,
+            "category": category,
+            "estimated_investment": Decimal(investment),
+            "implementing_body": body,
+            "funding_source": "县级财政及上级补助",
+            "deadline": datetime.date(COUNTY_PLAN_YEAR, 12, 31),
+        }
+        if index < 5 and deputies:
+            # Raised by county deputies (县人大代表) and entered by the county's staff.
+            suggestion = services.suggestion_create(
+                actor=actor,
+                county=county,
+                channel=SuggestionChannel.VILLAGE_MEETING,
+                deputy=rng.choice(deputies),
+                title=title,
+                **{k: v for k, v in fields.items() if k != "category"},
+                category=category,
+            )
+            project = services.suggestions_merge(
+                actor=actor, county=county, suggestion_ids=[suggestion.pk]
+            )
+            services.project_update(
+                actor=actor,
+                project=project,
+                expected_benefit="惠及全县群众",
+                necessity="群众反映强烈，县级财力可承担",
+            )
+        elif index == 5:
+            project = _referred_project(county, actor, title, fields)
+        else:
+            project = services.project_create(
+                actor=actor,
+                county=county,
+                title=title,
+                expected_benefit="惠及全县群众",
+                necessity="列入县政府民生实事项目征集",
+                **fields,
+            )
+        projects.append(project)
+    plan = services.plan_create(
+        actor=actor,
+        county=county,
+        year=COUNTY_PLAN_YEAR,
+        slots=10,
+        collection_start=datetime.date(COUNTY_PLAN_YEAR - 1, 1, 1),
+        collection_end=datetime.date(COUNTY_PLAN_YEAR - 1, 12, 31),
+    )
+    services.plan_add_projects(actor=actor, plan=plan, projects=projects)
+    rounds = list(plan.rounds.order_by("position"))
+    pool = list(projects)
+    keeps = [15] + [13] * (len(rounds) - 1)
+    for rnd, keep in zip(rounds, keeps, strict=True):
+        for position, project in enumerate(pool):
+            advance = position < keep
+            services.round_record_decision(
+                actor=actor,
+                round=rnd,
+                project=project,
+                decision="advance" if advance else "hold",
+                reason="同意提交下一环节" if advance else "资金来源尚未落实，列入储备",
+            )
+        pool = pool[:keep]
+    services.candidate_list_lock(actor=actor, candidate_list=plan.candidate_list)
+
+
+def _referred_project(county, actor, title, fields):
+    """青石镇 refers a suggestion too big for it to the county (转县级); the county merges
+    it into its reserve."""
+    township = Township.objects.filter(county=county, code="330999101").first()
+    township_actor = _actor(township) if township is not None else None
+    if township is None or township_actor is None:
+        return services.project_create(actor=actor, county=county, title=title, **fields)
+    original = services.suggestion_create(
+        actor=township_actor,
+        township=township,
+        channel=SuggestionChannel.RECEPTION_DAY,
+        title=title,
+        content=fields["content"],
+        proposer_name="王建国",
+        proposer_phone="13800000000",
+    )
+    referred = services.suggestion_refer(
+        actor=township_actor,
+        suggestion=original,
+        reply="投资规模超出镇级财力，已转县人大常委会纳入县级项目储备库。",
+    )
+    project = services.suggestions_merge(
+        actor=actor, county=county, suggestion_ids=[referred.pk], reply="已纳入县级项目储备库"
+    )
+    services.project_update(actor=actor, project=project, **fields)
+    return project

@@ -224,3 +224,33 @@ def test_a_county_plan_year_is_unique_per_county(world, county_staff):
     # the county's own plan does not block a township's plan for the same year
     services.plan_create(actor=world.users["staff"], township=world.township, year=2027, slots=3)
     assert AnnualPlan.objects.filter(year=2027).count() == 2
+
+
+def test_the_demo_county_has_13_locked_candidates_for_its_4th_session(db, client):
+    """青山县's own 2026 plan: 16 gathered, 政府常务会议 → 常委会会议 → 县委常委会, 13
+    candidates locked for the 13→10 vote; one project came from 青石镇 (转县级); idempotent."""
+    from congress.demo import load_demo as load_congress_demo
+    from projects.demo import load_demo
+
+    load_congress_demo()
+    load_demo()
+    plan = AnnualPlan.objects.get(county__code="330999", year=2026)
+    assert plan.slots == 10
+    assert [r.name for r in plan.rounds.order_by("position")] == COUNTY_ROUNDS
+    assert plan.entries.count() == 16
+    assert plan.candidate_list.is_locked
+    assert plan.candidate_list.candidates.count() == 13
+    referred = Suggestion.objects.get(county=plan.county, referred_from__isnull=False)
+    assert referred.referred_from.township.code == "330999101"
+    assert referred.status == SuggestionStatus.MERGED
+    counts = (Project.objects.filter(county=plan.county).count(), Suggestion.objects.count())
+    load_demo()
+    assert (
+        Project.objects.filter(county=plan.county).count(),
+        Suggestion.objects.count(),
+    ) == counts
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="staff_qingshan"))
+    page = client.get(reverse("projects:candidate_list", args=[plan.pk]))
+    assert page.status_code == 200 and "青山县" in page.text
