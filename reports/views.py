@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from congress.permissions import get_scope
 from cycle import indicators
 from livelihood.dbrouter import replica_reads
 from livelihood.downloads import protected_file
+from stations import selectors as station_selectors
 
 from . import domain, export, selectors, services
 from .forms import ReportRequestForm
@@ -268,6 +270,14 @@ def county_dashboard(request, pk, year=None):
     year = _year_or_404(year) or selectors.default_year(county=county)
     context = _county_context(county, year)
     context["can_request"] = user_can_request_county_report(request.user, county)
+    # The liaison stations' year beside the projects' (issue 20): held vs planned reception
+    # days, receptions, matters and appointments per township, in constant queries.
+    date_from, date_to = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    context.update(
+        station_activity=station_selectors.activity_by_township(county, date_from, date_to),
+        date_from=date_from,
+        date_to=date_to,
+    )
     return render(request, "reports/county_dashboard.html", context)
 
 

@@ -174,3 +174,29 @@ def test_the_county_page_shows_the_panel(world):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-testid="station-activity"' in body and world.township.name in body
+
+
+def test_the_county_dashboard_shows_each_townships_station_year(world, client):
+    """The county reviewer sees the liaison stations' year per township on the dashboard,
+    beside the projects: reception days held against planned."""
+    staff = world.users["staff"]
+    station = _station(world)
+    today = timezone.localdate()
+    day = today - datetime.timedelta(days=3) if today.month > 1 or today.day > 3 else today
+    services.calendar_plan(
+        actor=staff,
+        station=station,
+        dates=[day],
+        start=datetime.time(9),
+        end=datetime.time(11),
+        per_day=1,
+    )
+    services.calendar_publish(actor=staff, station=station, year=day.year)
+    client.force_login(world.users["reviewer"])
+    page = client.get(f"/dashboard/counties/{world.county.pk}/{day.year}/")
+    assert page.status_code == 200
+    panel = page.content.decode()
+    assert 'data-testid="station-activity"' in panel
+    rows = {r.township.pk: r for r in page.context["station_activity"]}
+    assert rows[world.township.pk].duty_days_planned == 1
+    assert world.township_far.pk not in rows  # another county's township is not listed
