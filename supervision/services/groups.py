@@ -107,7 +107,11 @@ def recommender_inputs(plan: AnnualPlan, projects: Sequence[Project]):
 def groups_propose(*, actor, plan: AnnualPlan) -> list[SupervisionGroup]:
     """Run the recommender over all elected projects of the plan whose group is not confirmed,
     and store the proposal (replacing an earlier unconfirmed one)."""
-    plan = AnnualPlan.objects.select_for_update().select_related("township").get(pk=plan.pk)
+    plan = (
+        AnnualPlan.objects.select_for_update(of=("self",))
+        .select_related("township")
+        .get(pk=plan.pk)
+    )
     _require(user_can_manage_supervision(actor, plan.township))
     projects = [
         p
@@ -175,7 +179,7 @@ def groups_propose(*, actor, plan: AnnualPlan) -> list[SupervisionGroup]:
 
 def _locked_group(group: SupervisionGroup) -> SupervisionGroup:
     return (
-        SupervisionGroup.objects.select_for_update()
+        SupervisionGroup.objects.select_for_update(of=("self",))
         .select_related("project__township")
         .get(pk=group.pk)
     )

@@ -22,7 +22,11 @@ def implementation_plan_ensure(*, actor, project: Project) -> ImplementationPlan
     """An (empty) implementation plan with the six milestones for an elected project; moves the
     project from ELECTED to IMPLEMENTING. Idempotent. ``actor`` may be None (a system step
     after a published vote)."""
-    project = Project.objects.select_for_update().select_related("township").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("township")
+        .get(pk=project.pk)
+    )
     if actor is not None:
         _require(
             user_can_manage_supervision(actor, project.township)
@@ -80,7 +84,7 @@ def implementation_plan_update(
 ) -> ImplementationPlan:
     """Edit the plan; ``milestones`` maps a kind to (planned date, reached on)."""
     plan = (
-        ImplementationPlan.objects.select_for_update()
+        ImplementationPlan.objects.select_for_update(of=("self",))
         .select_related("project__township")
         .get(pk=plan.pk)
     )

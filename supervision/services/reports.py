@@ -34,7 +34,11 @@ REPORT_FIELDS = [
 def progress_report_submit(
     *, actor, project: Project, photos=(), keep_location: bool = False, **fields
 ) -> ProgressReport:
-    project = Project.objects.select_for_update().select_related("township").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("township")
+        .get(pk=project.pk)
+    )
     _require(user_can_report_progress(actor, project))
     if project.status not in (ProjectStatus.IMPLEMENTING, ProjectStatus.ELECTED):
         raise ValidationError(_("Progress is reported only for a project being implemented."))
