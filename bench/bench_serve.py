@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         "--server", choices=["gunicorn", "runserver"], default="gunicorn", help="[gunicorn]"
     )
     parser.add_argument("--assets", action="store_true", help="also fetch the page's CSS and JS")
+    parser.add_argument(
+        "--path",
+        choices=["/ballot/", "/vote/"],
+        default="/ballot/",
+        help="/ballot/: the HTML form page; /vote/: the hall's static shell [/ballot/]",
+    )
     return parser
 
 
@@ -222,7 +228,7 @@ async def _fetch(port: int, path: str) -> tuple[int, bytes]:
     return int(status_line[1]), body
 
 
-async def _burst(port: int, clients: int, assets: bool) -> dict:
+async def _burst(port: int, clients: int, assets: bool, page: str = "/ballot/") -> dict:
     release = asyncio.Event()
     page_ms: list[float] = []
     full_ms: list[float] = []
@@ -232,7 +238,7 @@ async def _burst(port: int, clients: int, assets: bool) -> dict:
         await release.wait()
         started = time.perf_counter()
         try:
-            status, body = await asyncio.wait_for(_fetch(port, "/ballot/"), REQUEST_TIMEOUT)
+            status, body = await asyncio.wait_for(_fetch(port, page), REQUEST_TIMEOUT)
         except TimeoutError:
             errors["timeout"] += 1
             return
@@ -270,7 +276,7 @@ async def _burst(port: int, clients: int, assets: bool) -> dict:
     }
 
 
-async def _warm_up(port: int, requests: int, concurrency: int) -> None:
+async def _warm_up(port: int, requests: int, concurrency: int, page: str = "/ballot/") -> None:
     """Every worker loads Django, the templates and its database connection."""
     remaining = requests
 
@@ -279,7 +285,7 @@ async def _warm_up(port: int, requests: int, concurrency: int) -> None:
         while remaining > 0:
             remaining -= 1
             try:
-                await asyncio.wait_for(_fetch(port, "/ballot/"), REQUEST_TIMEOUT)
+                await asyncio.wait_for(_fetch(port, page), REQUEST_TIMEOUT)
             except (TimeoutError, OSError, ValueError):
                 pass
 
@@ -354,12 +360,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with harness.step(f"start {args.server} on 127.0.0.1:{port}"):
                 _wait_ready(process, f"http://127.0.0.1:{port}", log_path)
-            with harness.step(f"warm-up: {args.warmup} GET /ballot/"):
-                asyncio.run(_warm_up(port, args.warmup, 10))
+            with harness.step(f"warm-up: {args.warmup} GET {args.path}"):
+                asyncio.run(_warm_up(port, args.warmup, 10, args.path))
             for clients in bursts:
                 for round_ in range(1, args.rounds + 1):
                     with harness.step(f"burst {round_}/{args.rounds}: {clients} phones at once"):
-                        result = asyncio.run(_burst(port, clients, args.assets))
+                        result = asyncio.run(_burst(port, clients, args.assets, args.path))
                     results.setdefault(clients, []).append(result)
                     print(f"    page: {_row(result, 'page_ms')}", flush=True)
                     if result["errors"]:
@@ -373,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("machine", f"{harness.cores()} cores (client, server and PostgreSQL share them)"),
         ("server", _describe(args)),
+        ("page", f"GET {args.path}"),
     ]
     for clients, runs in results.items():
         for i, result in enumerate(runs, 1):

@@ -53,6 +53,8 @@ class Server:
         self.port = parts.port or 80
         self.netloc = parts.netloc
         self.origin = f"http://{parts.netloc}"
+        self.shell = False  # GET /vote/ + POST /vote/cast (JSON) instead of the HTML forms
+        self.open_step = False  # with the shell: also POST /vote/open, as a phone does
 
     async def request(
         self, method: str, path: str, *, body: bytes = b"", headers: dict[str, str] | None = None
@@ -119,6 +121,7 @@ class Deputy:
         self.post_ms: float | None = None
         self.total_ms: float | None = None
         self.accepted = False
+        self.decoy = False  # a warm-up code of no vote
 
     def cast_body(self, vote_id: int) -> bytes:
         return urlencode(
@@ -132,6 +135,25 @@ class Deputy:
 
 
 async def open_ballot(server: Server, deputy: Deputy) -> None:
+    if server.shell:
+        # The hall's ballot shell (voting/fastpath.py): static, no cookie, nothing to carry.
+        elapsed, status, headers, body = await server.request("GET", "/vote/")
+        if status != 200 or b'id="shell-strings"' not in body:
+            raise Refused(f"GET /vote/ HTTP {status}")
+        if headers.get("set-cookie"):
+            raise Refused("GET /vote/ set a cookie")
+        if server.open_step and not deputy.decoy:
+            opened, status, _headers, payload = await server.request(
+                "POST",
+                "/vote/open",
+                body=json.dumps({"code": deputy.code}).encode(),
+                headers={"Content-Type": "application/json", "Origin": server.origin},
+            )
+            if status != 200:
+                raise Refused(f"POST /vote/open HTTP {status}")
+            elapsed += opened
+        deputy.get_ms = elapsed
+        return
     elapsed, status, headers, body = await server.request("GET", "/ballot/")
     if status != 200:
         raise Refused(f"GET /ballot/ HTTP {status}")
@@ -140,6 +162,9 @@ async def open_ballot(server: Server, deputy: Deputy) -> None:
 
 
 async def post_cast(server: Server, deputy: Deputy, vote_id: int) -> tuple[float, int, bytes]:
+    if server.shell:
+        body = json.dumps({"vote": vote_id, "code": deputy.code, "marks": deputy.choices})
+        return await _post_json(server, "/vote/cast", body.encode())
     body = deputy.cast_body(vote_id)
     elapsed, status, _headers, payload = await server.request(
         "POST",
@@ -155,8 +180,26 @@ async def post_cast(server: Server, deputy: Deputy, vote_id: int) -> tuple[float
     return elapsed, status, payload
 
 
+async def _post_json(server: Server, path: str, body: bytes) -> tuple[float, int, bytes]:
+    elapsed, status, _headers, payload = await server.request(
+        "POST",
+        path,
+        body=body,
+        headers={"Content-Type": "application/json", "Origin": server.origin},
+    )
+    return elapsed, status, payload
+
+
 def classify(status: int, body: bytes) -> str:
     """accepted / already_cast / refused (another 409) / HTTP <n>."""
+    if body.startswith(b"{"):  # the shell's JSON answers
+        if status == 201 and b'"tracker"' in body:
+            return "accepted"
+        if status == 409 and b'"already_cast"' in body:
+            return "already_cast"
+        if status == 409:
+            return "refused"
+        return f"HTTP {status}"
     if status == 200 and b"alert-success" in body:
         return "accepted"
     if status == 409 and b"alert-warning" in body:  # the "already cast" refusal
@@ -187,6 +230,7 @@ async def warm_up(server: Server, vote_id: int, decoys: list[str], pairs: int) -
 
     async def one(i: int) -> None:
         deputy = Deputy(decoys[i % len(decoys)], "A" * 13)
+        deputy.decoy = True
 
         async def flow() -> None:
             await open_ballot(server, deputy)
@@ -318,6 +362,8 @@ async def handshake(args: argparse.Namespace, phase: str) -> None:
 
 async def run(args: argparse.Namespace, job: dict) -> dict:
     server = Server(args.base_url)
+    server.shell = args.path in ("shell", "shell+open")
+    server.open_step = args.path == "shell+open"
     rng = random.Random(args.seed)
     deputies = [
         Deputy(code, random_choices(rng, job["candidates"], job["slots"])) for code in job["codes"]
@@ -354,6 +400,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=100, help="warm-up GET+POST pairs")
     parser.add_argument("--timeout", type=float, default=120.0, help="the burst, seconds")
     parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument(
+        "--path",
+        choices=["form", "shell", "shell+open"],
+        default="form",
+        help="form: GET /ballot/ + POST /ballot/cast/; shell: GET /vote/ + POST /vote/cast; "
+        "shell+open: also POST /vote/open between them [form]",
+    )
     parser.add_argument(
         "--handshake",
         action="store_true",
