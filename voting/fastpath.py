@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -64,6 +65,34 @@ class Client:
 
     def __init__(self, meta) -> None:
         self.META = meta
+
+
+# The guessed-code throttle (voting/throttle.py) lives in Redis, shared by every worker; asking
+# it costs a round trip per request. A client is asked about only once this worker has seen it
+# send an unknown code within the throttle's window: a hall typing its own codes correctly
+# never is, and a guesser gets at most one unchecked guess per worker per window.
+_SUSPECTS: dict[str, float] = {}
+
+
+def _suspect(client: Client) -> bool:
+    from livelihood.clientip import client_key
+
+    until = _SUSPECTS.get(client_key(client))
+    return until is not None and until > time.monotonic()
+
+
+def _blocked(client: Client) -> bool:
+    return _suspect(client) and throttle.blocked(client)
+
+
+def _note(client: Client, reason: str) -> None:
+    from livelihood.clientip import client_key
+
+    throttle.note_refusal(client, reason)
+    if reason in throttle.COUNTED:
+        if len(_SUSPECTS) > 10_000:
+            _SUSPECTS.clear()
+        _SUSPECTS[client_key(client)] = time.monotonic() + throttle.WINDOW
 
 
 # --- headers ------------------------------------------------------------------------------
@@ -356,12 +385,12 @@ def open_ballot(*, body: bytes, content_type: str, origin: str, host: str, meta)
     language = _language(payload)
     client = Client(meta)
     try:
-        if throttle.blocked(client):
+        if _blocked(client):
             return _throttled(language)
         try:
             vote_id = code_lookup(typed=payload.get("code", ""))
         except BallotRefused as exc:
-            throttle.note_refusal(client, exc.reason)
+            _note(client, exc.reason)
             return _refusal(exc.reason, language)
         content = ballot_content(vote_id, language)
     except (OperationalError, InterfaceError):
@@ -384,14 +413,14 @@ def cast(*, body: bytes, content_type: str, origin: str, host: str, meta) -> Res
         return _json(400, {"refusal": "bad_request", "message": str(BAD_REQUEST)})
     client = Client(meta)
     try:
-        if throttle.blocked(client):
+        if _blocked(client):
             return _throttled(language)
         try:
             receipt = ballot_cast(
                 vote_id=vote_id, typed_code=payload.get("code", ""), choices=marks
             )
         except BallotRefused as exc:
-            throttle.note_refusal(client, exc.reason)
+            _note(client, exc.reason)
             return _refusal(exc.reason, language)
     except (OperationalError, InterfaceError):
         return _unavailable(language)

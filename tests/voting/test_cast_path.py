@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from voting import domain, fastpath, services
+from voting import domain, fastpath, services, throttle
 from voting.models import Ballot, BallotCode, SealedBallot
 
 from .ceremony import open_with_ceremony
@@ -245,3 +245,25 @@ def test_one_code_sent_by_20_phones_at_once_casts_one_ballot(world):
     assert statuses.count(201) == 1 and statuses.count(409) == 19
     assert SealedBallot.objects.filter(vote=vote).count() == 1
     assert BallotCode.objects.filter(vote=vote, used=True).count() == 1
+
+
+def test_a_client_guessing_codes_is_throttled_and_the_hall_is_not(vote_world):
+    """Past the limit of unknown codes a client is answered 429 (even for a real code) until
+    the window ends; another client of the hall casts as usual."""
+    codes = _open(vote_world)
+    guesser = Client(REMOTE_ADDR="10.9.8.7")
+    statuses = [
+        _post(
+            guesser,
+            "voting:ballot_cast_json",
+            {"vote": vote_world.vote.pk, "code": domain.new_code(), "marks": "YYNA"},
+        ).status_code
+        for _ in range(throttle.LIMIT + 3)
+    ]
+    assert statuses[: throttle.LIMIT] == [409] * throttle.LIMIT
+    assert statuses[-1] == 429
+    blocked = _cast(guesser, vote_world.vote, codes[0], "YYNA")
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) <= throttle.WINDOW
+    assert blocked.json()["refusal"] == "throttled"
+    hall = Client(REMOTE_ADDR="10.9.8.8")
+    assert _cast(hall, vote_world.vote, codes[0], "YYNA").status_code == 201
