@@ -267,3 +267,16 @@ def test_a_client_guessing_codes_is_throttled_and_the_hall_is_not(vote_world):
     assert blocked.json()["refusal"] == "throttled"
     hall = Client(REMOTE_ADDR="10.9.8.8")
     assert _cast(hall, vote_world.vote, codes[0], "YYNA").status_code == 201
+
+
+def test_after_the_switch_to_paper_a_phone_that_read_the_vote_is_refused(vote_world):
+    """The process remembers an open vote's rules and key; the statement itself checks the
+    vote is still open for codes, so a switch to paper stops the next cast at once."""
+    codes = _open(vote_world)
+    client = Client()
+    assert _cast(client, vote_world.vote, codes[0], "YYNA").status_code == 201
+    services.vote_switch_to_paper(actor=vote_world.users["staff"], vote=vote_world.vote)
+    refused = _cast(client, vote_world.vote, codes[1], "YYNA")
+    assert refused.status_code == 409 and refused.json()["refusal"] == "not_open"
+    assert SealedBallot.objects.filter(vote=vote_world.vote).count() == 1
+    assert BallotCode.objects.filter(vote=vote_world.vote, used=True).count() == 1
