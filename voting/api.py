@@ -12,7 +12,8 @@ the console: the API never returns a code or a share in JSON.
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,9 +37,11 @@ from . import domain, selectors, services, throttle
 from .forms import OfficerForm
 from .messages import REFUSALS, THROTTLED
 from .models import (
+    Ballot,
     OfficerRole,
     PaperDecision,
     PaperEntry,
+    SealedBallot,
     Vote,
     VoteCandidate,
     VoteOfficer,
@@ -329,6 +332,18 @@ PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 STAFF = "presidium staff of the township"
 
 
+def _count_of(model):
+    rows = model.objects.filter(vote=OuterRef("pk")).order_by().values("vote")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+# In the box: the ballots written (paper, or the opened box) and, until the sealed box is
+# opened, its sealed ballots — how many, never what.
+_BALLOTS_RECEIVED = _count_of(Ballot) + Case(
+    When(box_opened_at__isnull=True, then=_count_of(SealedBallot)), default=Value(0)
+)
+
+
 def _can_open_box(user, vote) -> bool:
     return user_can_manage_vote(user, vote) or user_can_scrutinize(user, vote)
 
@@ -389,7 +404,7 @@ class VoteViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             selectors.votes_visible_to(self.request.user)
-            .annotate(ballots_received=Count("ballots"))
+            .annotate(ballots_received=_BALLOTS_RECEIVED)
             .prefetch_related("candidates")
             .order_by("-created_at", "-id")
         )

@@ -158,7 +158,7 @@ def _project_vote_through_the_api(world) -> int:
 
     _cast(vote_id, codes, ["YYNA"] * 4 + ["YYYN"] * 3)
     closed = post(staff, "close", vote_id)
-    assert closed.status_code == 200 and closed.json()["ballots_received"] == 0  # still sealed
+    assert closed.status_code == 200 and closed.json()["ballots_received"] == 7  # sealed
 
     _paper(w, vote_id, ["1122", "1112"])
     # A sealed box is counted only once it is open.
@@ -166,6 +166,7 @@ def _project_vote_through_the_api(world) -> int:
     assert early.status_code == 400 and "Open the sealed box first" in detail(early)
     box = _open_box(w, vote_id, slips)
     assert box == {"opened": 7, "failed": [], "counted": True, "detail": ""}
+    assert staff.get(url("detail", vote_id)).json()["ballots_received"] == 9  # 7 opened, 2 paper
 
     result = staff.get(reverse("api:result-detail", args=[vote_id])).json()
     assert (result["issued"], result["returned"], result["valid"]) == (9, 9, 9)
