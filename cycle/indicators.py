@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import County, Township
+from congress.models import County, Prefecture, Township
 from projects.models import (
     AnnualPlan,
     Candidate,
@@ -59,11 +59,14 @@ from voting.models import (
 from .domain import Figures, rate
 
 __all__ = [
+    "BODY_DEFINITIONS",
+    "COUNTY_DEFINITIONS",
     "DEFINITIONS",
     "Definition",
     "Figures",
     "ProjectRow",
     "county_figures",
+    "prefecture_figures",
     "day_end",
     "default_year",
     "elected_rows",
@@ -136,6 +139,27 @@ DEFINITIONS = {
 }
 
 
+# What a county's and a prefecture's rows and totals are made of: printed beside them on the
+# county and prefecture dashboards, their workbooks and the API (with DEFINITIONS).
+BODY_DEFINITIONS = {
+    "county_congress": Definition(
+        _("County congress (county level)"),
+        _(
+            "The county people's congress's own plan (县本级), voted at the county congress "
+            "and counted by the same definitions as a township's. A suggestion a township "
+            "referred to the county counts in both: the township received it and the county "
+            "congress took it up."
+        ),
+    ),
+    "townships_total": Definition(_("Townships' total"), _("The sum of the townships' plans.")),
+    "total": Definition(
+        _("County total"),
+        _("The townships' total plus the county congress's own plan (county level)."),
+    ),
+}
+COUNTY_DEFINITIONS = {**DEFINITIONS, **BODY_DEFINITIONS}
+
+
 def day_end(day: datetime.date) -> datetime.datetime:
     """The last instant of ``day`` in the display zone (Asia/Shanghai)."""
     start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
@@ -200,8 +224,14 @@ def _elected(end: datetime.datetime) -> Q:
     return ELECTED_RESULT & Q(vote_result__vote__published_at__lte=end)
 
 
-def _annotate(plans: QuerySet[AnnualPlan], *, as_of: datetime.date) -> QuerySet[AnnualPlan]:
+def _annotate(
+    plans: QuerySet[AnnualPlan], *, as_of: datetime.date, body: str = "township"
+) -> QuerySet[AnnualPlan]:
+    """The plans' counts as of the date. ``body`` says whose plans they are: a township's
+    (suggestions and the reserve keyed by the township) or a county congress's own
+    (县本级: keyed by the county). Two keys, not an OR, so each side keeps its index."""
     end = day_end(as_of)
+    key = f"{body}_id"
     in_plan = Exists(
         PlanProject.objects.filter(
             plan_id=OuterRef(OuterRef("pk")), project_id=OuterRef("project_id"), added_at__lte=end
@@ -218,10 +248,10 @@ def _annotate(plans: QuerySet[AnnualPlan], *, as_of: datetime.date) -> QuerySet[
     suggestions = Suggestion.objects.filter(
         Q(created_at__gte=OuterRef("window_from"), created_at__lt=OuterRef("window_until"))
         | (Q(status=SuggestionStatus.MERGED) & in_plan),
-        township_id=OuterRef("township_id"),
+        **{key: OuterRef(key)},
         created_at__lte=end,
     )
-    reserve = Project.objects.filter(township_id=OuterRef("township_id"), created_at__lte=end)
+    reserve = Project.objects.filter(**{key: OuterRef(key)}, created_at__lte=end)
     candidates = Candidate.objects.filter(
         candidate_list__plan_id=OuterRef("pk"), candidate_list__locked_at__lte=end
     )
@@ -261,7 +291,7 @@ def _annotate(plans: QuerySet[AnnualPlan], *, as_of: datetime.date) -> QuerySet[
             eval_basic=_sum(evaluations, "basic", IntegerField()),
             eval_returned=_sum(evaluations, "vote_result__returned", IntegerField()),
         )
-        .select_related("township", "township__county")
+        .select_related(*(("township", "township__county") if body == "township" else ("county",)))
     )
 
 
@@ -315,13 +345,22 @@ def plan_figures(
     *,
     as_of: datetime.date | None = None,
     supervision_year: int | None = None,
+    county_plans: QuerySet[AnnualPlan] | None = None,
 ) -> list[tuple[AnnualPlan, Figures]]:
     """Each plan with its figures as of the date (default today): one statement for the
     plans' counts, one for their elected projects, five for those projects' evidence —
     a constant number of queries for any number of plans. With ``supervision_year`` only
-    that year's plans get the supervision figures (a trend shows the counts only)."""
+    that year's plans get the supervision figures (a trend shows the counts only).
+
+    ``plans`` are townships' plans; ``county_plans`` county congresses' own plans (县本级),
+    counted by the same definitions with their suggestions and reserve keyed by the county
+    (one more statement), listed after the townships' plans."""
     as_of = as_of or timezone.localdate()
     rows = list(_annotate(plans, as_of=as_of).order_by("year", "township__code"))
+    if county_plans is not None:
+        rows += list(
+            _annotate(county_plans, as_of=as_of, body="county").order_by("year", "county__code")
+        )
     supervised = [p.pk for p in rows if supervision_year in (None, p.year)]
     by_plan = _elected_by_plan(supervised, as_of=as_of)
     evidence = projects_evidence([ref for refs in by_plan.values() for ref in refs], as_of=as_of)
@@ -346,13 +385,32 @@ class TownshipFigures:
 
 
 @dataclass
+class CountyCongressFigures:
+    """The county congress's own projects (县本级): its own plan for the year, counted by
+    the same definitions as a township's, beside its townships."""
+
+    county: County
+    figures: Figures
+    plan: AnnualPlan | None = None
+
+
+@dataclass
 class CountyFigures:
+    """A county's year. ``rows`` are its townships; ``county_row`` the county congress's own
+    plan (县本级); ``townships_total`` the sum of the townships; ``total`` the whole county:
+    the townships' total plus the county congress's own (``total_includes_county_congress``
+    says so wherever the total is shown). The trend and the funnel are the whole's."""
+
     county: County
     year: int
     as_of: datetime.date
     rows: list[TownshipFigures]
     total: Figures
     trend: list[tuple[int, Figures]] = field(default_factory=list)
+    county_row: CountyCongressFigures | None = None
+    townships_total: Figures = field(default_factory=Figures)
+
+    total_includes_county_congress = True
 
     @property
     def years(self) -> list[int]:
@@ -369,32 +427,145 @@ class CountyFigures:
         ]
 
 
-def county_figures(
-    county: County, year: int, *, as_of: datetime.date | None = None
-) -> CountyFigures:
-    """Every township of the county with its figures for ``year`` as of the date, the total
-    (the sum of the townships) and the trend over all plan years."""
-    as_of = as_of or timezone.localdate()
-    townships = list(Township.objects.filter(county=county).order_by("code"))
-    plans = plan_figures(
-        AnnualPlan.objects.filter(township__county=county), as_of=as_of, supervision_year=year
-    )
-    this_year = {plan.township_id: (plan, f) for plan, f in plans if plan.year == year}
-    rows, total = [], Figures()
-    for township in townships:
-        plan, figures = this_year.get(township.pk, (None, Figures()))
-        rows.append(TownshipFigures(township=township, figures=figures, plan=plan))
-        total.add(figures)
+def _total(figures) -> Figures:
+    total = Figures()
+    for f in figures:
+        total.add(f)
+    return total
+
+
+def _trend(plans: list[tuple[AnnualPlan, Figures]]) -> list[tuple[int, Figures]]:
     trend: dict[int, Figures] = {}
     for plan, figures in plans:
         trend.setdefault(plan.year, Figures()).add(figures)
+    return sorted(trend.items())
+
+
+def county_figures(
+    county: County, year: int, *, as_of: datetime.date | None = None
+) -> CountyFigures:
+    """Every township of the county with its figures for ``year`` as of the date, the
+    county congress's own plan (县本级), the townships' total, the whole county's total and
+    the trend over all plan years — a constant number of queries."""
+    as_of = as_of or timezone.localdate()
+    townships = list(Township.objects.filter(county=county).order_by("code"))
+    plans = plan_figures(
+        AnnualPlan.objects.filter(township__county=county),
+        county_plans=AnnualPlan.objects.filter(county=county),
+        as_of=as_of,
+        supervision_year=year,
+    )
+    this_year = {plan.township_id: (plan, f) for plan, f in plans if plan.year == year}
+    own_plan, own = next(
+        ((p, f) for p, f in plans if p.year == year and p.county_id), (None, Figures())
+    )
+    rows = []
+    for township in townships:
+        plan, figures = this_year.get(township.pk, (None, Figures()))
+        rows.append(TownshipFigures(township=township, figures=figures, plan=plan))
+    townships_total = _total(r.figures for r in rows)
     return CountyFigures(
         county=county,
         year=year,
         as_of=as_of,
         rows=rows,
-        total=total,
-        trend=sorted(trend.items()),
+        county_row=CountyCongressFigures(county=county, figures=own, plan=own_plan),
+        townships_total=townships_total,
+        total=_total([townships_total, own]),
+        trend=_trend(plans),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A prefecture (市): every county of it, each with its townships' and its own congress's figures
+
+
+@dataclass
+class PrefectureCountyRow:
+    """One county of a prefecture's roll-up: its townships' total, its own congress's plan
+    (县本级) and the whole county (the sum of the two)."""
+
+    county: County
+    townships: Figures
+    county_congress: Figures
+    total: Figures
+    n_townships: int = 0
+    plan: AnnualPlan | None = None
+
+
+@dataclass
+class PrefectureFigures:
+    """A prefecture's year: a row per county and three totals — the townships of every
+    county, the county congresses' own plans, and the whole (the sum of the two)."""
+
+    prefecture: Prefecture
+    year: int
+    as_of: datetime.date
+    rows: list[PrefectureCountyRow]
+    townships_total: Figures
+    county_congresses_total: Figures
+    total: Figures
+    trend: list[tuple[int, Figures]] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return [y for y, _f in self.trend]
+
+    funnel = CountyFigures.funnel
+
+
+def prefecture_figures(
+    prefecture: Prefecture, year: int, *, as_of: datetime.date | None = None
+) -> PrefectureFigures:
+    """Every county of the prefecture with its figures for ``year`` as of the date — the
+    same definitions and date as a county's dashboard — and the totals: a constant number
+    of queries whatever the number of counties, townships, years or projects."""
+    as_of = as_of or timezone.localdate()
+    counties = list(
+        County.objects.filter(prefecture=prefecture)
+        .annotate(n_townships=Count("townships"))
+        .order_by("code")
+    )
+    plans = plan_figures(
+        AnnualPlan.objects.filter(township__county__prefecture=prefecture),
+        county_plans=AnnualPlan.objects.filter(county__prefecture=prefecture),
+        as_of=as_of,
+        supervision_year=year,
+    )
+    townships: dict[int, Figures] = {}
+    own: dict[int, tuple[AnnualPlan, Figures]] = {}
+    for plan, figures in plans:
+        if plan.year != year:
+            continue
+        if plan.county_id:
+            own[plan.county_id] = (plan, figures)
+        else:
+            townships.setdefault(plan.township.county_id, Figures()).add(figures)
+    rows = []
+    for county in counties:
+        plan, county_congress = own.get(county.pk, (None, Figures()))
+        of_townships = townships.get(county.pk, Figures())
+        rows.append(
+            PrefectureCountyRow(
+                county=county,
+                townships=of_townships,
+                county_congress=county_congress,
+                total=_total([of_townships, county_congress]),
+                n_townships=county.n_townships,
+                plan=plan,
+            )
+        )
+    townships_total = _total(r.townships for r in rows)
+    congresses_total = _total(r.county_congress for r in rows)
+    return PrefectureFigures(
+        prefecture=prefecture,
+        year=year,
+        as_of=as_of,
+        rows=rows,
+        townships_total=townships_total,
+        county_congresses_total=congresses_total,
+        total=_total([townships_total, congresses_total]),
+        trend=_trend(plans),
     )
 
 
@@ -496,14 +667,24 @@ def satisfaction_rows(project_ids: list[int], *, as_of: datetime.date | None = N
     return found
 
 
-def default_year(*, county: County | None = None, township: Township | None = None) -> int:
+def default_year(
+    *,
+    county: County | None = None,
+    township: Township | None = None,
+    prefecture: Prefecture | None = None,
+) -> int:
     """The latest plan year with a published project vote; else the latest plan year; else
-    this year."""
+    this year. A county's years are its townships' and its own congress's; a prefecture's
+    those of every county in it."""
     plans = AnnualPlan.objects.all()
     if township is not None:
         plans = plans.filter(township=township)
     elif county is not None:
-        plans = plans.filter(township__county=county)
+        plans = plans.filter(Q(township__county=county) | Q(county=county))
+    elif prefecture is not None:
+        plans = plans.filter(
+            Q(township__county__prefecture=prefecture) | Q(county__prefecture=prefecture)
+        )
     published = (
         plans.filter(
             candidate_list__votes__status=VoteStatus.PUBLISHED,

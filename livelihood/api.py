@@ -48,6 +48,11 @@ router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register(
     "indicators/counties", reports_api.CountyIndicatorViewSet, basename="county-indicators"
 )
+router.register(
+    "indicators/prefectures",
+    reports_api.PrefectureIndicatorViewSet,
+    basename="prefecture-indicators",
+)
 
 
 @csrf_exempt  # it changes nothing; without this a POST gets Django's HTML CSRF page

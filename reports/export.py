@@ -46,12 +46,14 @@ def _headings(columns) -> list[str]:
     return [heading(n, label) for n, label in columns]
 
 
-def _definitions_sheet(wb, as_of) -> None:
+def _definitions_sheet(wb, as_of, *, bodies: bool = False) -> None:
     """Every figure's numerator, base and rounding (cycle/indicators.py), and the date the
-    workbook counts as of."""
-    from cycle.indicators import DEFINITIONS
+    workbook counts as of. With ``bodies`` also what a county's rows and totals are made of
+    (the county congress's own plan, the townships' total, the whole)."""
+    from cycle.indicators import COUNTY_DEFINITIONS, DEFINITIONS
 
-    rows = [[str(d.label), str(d.text)] for d in DEFINITIONS.values()]
+    definitions = COUNTY_DEFINITIONS if bodies else DEFINITIONS
+    rows = [[str(d.label), str(d.text)] for d in definitions.values()]
     rows.append([_("As of"), as_of.isoformat()])
     _sheet(wb, _("Definitions"), [_("Indicator"), _("What it counts")], rows)
 
@@ -90,11 +92,25 @@ def _bytes(wb) -> bytes:
     return buffer.getvalue()
 
 
+def _figures_row(label, figures) -> list:
+    return [str(label)] + [cell(figures, n) for n, _l in COUNTY_COLUMNS]
+
+
+def county_congress_label(county) -> str:
+    return _("%(county)s people's congress (county level)") % {"county": county.name}
+
+
 def county_workbook(dash) -> bytes:
+    """The county congress's own plan first (县本级), then every township, the townships'
+    total and the county's total (both together), the trend, the funnel, the definitions."""
     wb = Workbook()
     header = [_("Township")] + _headings(COUNTY_COLUMNS)
-    rows = [[r.township.name] + [cell(r.figures, n) for n, _l in COUNTY_COLUMNS] for r in dash.rows]
-    rows.append([_("Total")] + [cell(dash.total, n) for n, _l in COUNTY_COLUMNS])
+    rows = []
+    if dash.county_row is not None:
+        rows.append(_figures_row(county_congress_label(dash.county), dash.county_row.figures))
+    rows += [_figures_row(r.township.name, r.figures) for r in dash.rows]
+    rows.append(_figures_row(_("Townships' total"), dash.townships_total))
+    rows.append(_figures_row(_("Total"), dash.total))
     _sheet(wb, f"{dash.county.name} {dash.year}", header, rows, first=True)
     trend_cols = COUNTY_COLUMNS[:4] + COUNTY_COLUMNS[-1:]
     _sheet(
@@ -112,7 +128,58 @@ def county_workbook(dash) -> bytes:
             for label, v in zip(FUNNEL_LABELS, [v for _k, v in dash.funnel], strict=True)
         ],
     )
-    _definitions_sheet(wb, dash.as_of)
+    _definitions_sheet(wb, dash.as_of, bodies=True)
+    return _bytes(wb)
+
+
+def prefecture_workbook(dash) -> bytes:
+    """A row per county — its townships' total, its own congress's plan (县本级) and the
+    whole county, one block of columns each — then the prefecture's totals, the trend, the
+    funnel and the definitions."""
+    wb = Workbook()
+    parts = [
+        (_("Townships"), "townships"),
+        (_("County congress (county level)"), "county_congress"),
+        (_("County total"), "total"),
+    ]
+    header = [_("County"), _("Townships (number)")] + [
+        f"{part} · {heading(n, label)}" for part, _a in parts for n, label in COUNTY_COLUMNS
+    ]
+
+    def line(label, n_townships, figures_by_part) -> list:
+        return [str(label), n_townships] + [
+            cell(figures, n) for figures in figures_by_part for n, _l in COUNTY_COLUMNS
+        ]
+
+    rows = [
+        line(r.county.name, r.n_townships, [getattr(r, attr) for _p, attr in parts])
+        for r in dash.rows
+    ]
+    rows.append(
+        line(
+            _("Total"),
+            sum(r.n_townships for r in dash.rows),
+            [dash.townships_total, dash.county_congresses_total, dash.total],
+        )
+    )
+    _sheet(wb, f"{dash.prefecture.name} {dash.year}", header, rows, first=True)
+    trend_cols = COUNTY_COLUMNS[:4] + COUNTY_COLUMNS[-1:]
+    _sheet(
+        wb,
+        _("Trend"),
+        [_("Year")] + _headings(trend_cols),
+        [[y] + [cell(f, n) for n, _l in trend_cols] for y, f in dash.trend],
+    )
+    _sheet(
+        wb,
+        _("Funnel"),
+        [_("Stage"), _("Count")],
+        [
+            [str(label), v]
+            for label, v in zip(FUNNEL_LABELS, [v for _k, v in dash.funnel], strict=True)
+        ],
+    )
+    _definitions_sheet(wb, dash.as_of, bodies=True)
     return _bytes(wb)
 
 

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from congress.models import County, Township
+from congress.models import County, Prefecture, Township
 from congress.permissions import get_scope
 from cycle import indicators
 from projects.models import AnnualPlan, Project
@@ -30,6 +30,29 @@ def counties_for_dashboard(user) -> QuerySet[County]:
     if scope.is_superuser:
         return County.objects.all()
     return County.objects.filter(pk__in=scope.reviewer_counties)
+
+
+def prefectures_for_dashboard(user) -> QuerySet[Prefecture]:
+    """Prefecture reviewers see their prefectures' roll-up (read-only); superusers all."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return Prefecture.objects.all()
+    return Prefecture.objects.filter(pk__in=scope.reviewer_prefectures)
+
+
+def prefecture_for_dashboard(user, pk) -> tuple[Prefecture | None, bool]:
+    """The prefecture and whether the user may read its roll-up: its reviewers and
+    superusers may. A reviewer of one of its counties is in scope but may not (403); to
+    everyone else the prefecture does not exist (None: 404)."""
+    prefecture = Prefecture.objects.filter(pk=pk).first()
+    if prefecture is None:
+        return None, False
+    scope = get_scope(user)
+    if scope.is_superuser or prefecture.pk in scope.reviewer_prefectures:
+        return prefecture, True
+    if prefecture.counties.filter(pk__in=scope.reviewer_counties).exists():
+        return prefecture, False
+    return None, False
 
 
 def townships_for_dashboard(user) -> QuerySet[Township]:
@@ -77,17 +100,21 @@ class CountyDashboard:
     as_of: datetime.date
     years: list[int]
     rows: list[indicators.TownshipFigures]
-    total: Figures
+    total: Figures  # the whole county: its townships and its own congress (县本级)
     trend: list[tuple[int, Figures]] = field(default_factory=list)
     supervision: bool = True
+    county_row: indicators.CountyCongressFigures | None = None
+    townships_total: Figures = field(default_factory=Figures)
 
+    total_includes_county_congress = True
     funnel = indicators.CountyFigures.funnel  # top-down: suggestions → candidates → elected
 
 
 def county_dashboard(
     county: County, year: int, *, as_of: datetime.date | None = None
 ) -> CountyDashboard:
-    """Every township of the county with its figures for ``year`` as of the date, the
+    """The county congress's own plan (县本级) and every township of the county with its
+    figures for ``year`` as of the date, the townships' total and the whole county's, the
     county's trend over all plan years and the funnel — a constant number of queries."""
     found = indicators.county_figures(county, year, as_of=as_of)
     return CountyDashboard(
@@ -99,7 +126,17 @@ def county_dashboard(
         total=found.total,
         trend=found.trend,
         supervision=found.total.supervised or any(f.supervised for _y, f in found.trend),
+        county_row=found.county_row,
+        townships_total=found.townships_total,
     )
+
+
+def prefecture_dashboard(
+    prefecture: Prefecture, year: int, *, as_of: datetime.date | None = None
+) -> indicators.PrefectureFigures:
+    """Every county of the prefecture (its townships' and its own congress's figures) for
+    ``year`` as of the date, the totals and the trend — a constant number of queries."""
+    return indicators.prefecture_figures(prefecture, year, as_of=as_of)
 
 
 @dataclass

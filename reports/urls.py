@@ -25,6 +25,19 @@ urlpatterns = [
         views.county_dashboard_xlsx,
         name="county_dashboard_xlsx",
     ),
+    path(
+        "dashboard/prefectures/<int:pk>/", views.prefecture_dashboard, name="prefecture_dashboard"
+    ),
+    path(
+        "dashboard/prefectures/<int:pk>/<int:year>/",
+        views.prefecture_dashboard,
+        name="prefecture_dashboard_year",
+    ),
+    path(
+        "dashboard/prefectures/<int:pk>/<int:year>.xlsx",
+        views.prefecture_dashboard_xlsx,
+        name="prefecture_dashboard_xlsx",
+    ),
     path("dashboard/townships/<int:pk>/", views.township_dashboard, name="township_dashboard"),
     path(
         "dashboard/townships/<int:pk>/<int:year>/",

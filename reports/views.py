@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congress.models import County, Township
+from congress.models import County, Prefecture, Township
 from congress.permissions import get_scope
 from cycle import indicators
 from livelihood.dbrouter import replica_reads
@@ -49,6 +49,17 @@ def _county_or_404(user, pk) -> County:
     if county is None or not user_can_view_county_dashboard(user, county):
         raise Http404
     return county
+
+
+def _prefecture_or_404(user, pk) -> Prefecture:
+    """The prefecture's roll-up: its reviewers (and superusers). 403 for a reviewer of one
+    of its counties (in scope, without the prefecture's role); 404 for everyone else."""
+    prefecture, readable = selectors.prefecture_for_dashboard(user, pk)
+    if prefecture is None:
+        raise Http404
+    if not readable:
+        raise PermissionDenied
+    return prefecture
 
 
 def _township_or_404(user, pk) -> Township:
@@ -212,8 +223,11 @@ def report_download(request, pk):
 @replica_reads
 @login_required
 def dashboard_home(request):
-    """Where the navigation's "Dashboard" lands: the reviewer's county, or staff's township."""
+    """Where the navigation's "Dashboard" lands: the prefecture reviewer's roll-up, the
+    reviewer's county, or staff's township."""
     scope = get_scope(request.user)
+    if scope.reviewer_prefectures:
+        return redirect("reports:prefecture_dashboard", pk=min(scope.reviewer_prefectures))
     if scope.reviewer_counties:
         return redirect("reports:county_dashboard", pk=min(scope.reviewer_counties))
     if scope.staff_townships:
@@ -229,14 +243,18 @@ def dashboard_home(request):
 def _county_context(county, year) -> dict:
     dash = selectors.county_dashboard(county, year)
     years = sorted(set(dash.years) | {year}, reverse=True)
+    # The county congress's own plan (县本级) is the first bar when it has one that year.
+    bodies = [(r.township.name, r.figures) for r in dash.rows]
+    if dash.county_row is not None and dash.county_row.figures.has_plan:
+        bodies.insert(0, (str(_("County congress (county level)")), dash.county_row.figures))
     chart = {
-        "townships": [r.township.name for r in dash.rows],
-        "elected": [r.figures.elected or 0 for r in dash.rows],
-        "candidates": [r.figures.candidates or 0 for r in dash.rows],
-        "investment": [float(r.figures.investment or 0) for r in dash.rows],
+        "townships": [name for name, _f in bodies],
+        "elected": [f.elected or 0 for _n, f in bodies],
+        "candidates": [f.candidates or 0 for _n, f in bodies],
+        "investment": [float(f.investment or 0) for _n, f in bodies],
         "complete": [
-            float(r.figures.percent_complete) if r.figures.percent_complete is not None else None
-            for r in dash.rows
+            float(f.percent_complete) if f.percent_complete is not None else None
+            for _n, f in bodies
         ],
         "years": [y for y, _f in dash.trend],
         "trend_elected": [f.elected or 0 for _y, f in dash.trend],
@@ -255,12 +273,17 @@ def _county_context(county, year) -> dict:
         "dash": dash,
         "years": years,
         "chart": chart,
-        "columns": [
-            (name, label, indicators.DEFINITIONS[name].text)
-            for name, label in export.COUNTY_COLUMNS
-        ],
-        "definitions": indicators.DEFINITIONS,
+        "chart_bodies": bodies,
+        "columns": _columns(),
+        "definitions": indicators.COUNTY_DEFINITIONS,
+        "body_definitions": indicators.BODY_DEFINITIONS,
     }
+
+
+def _columns() -> list[tuple[str, str, str]]:
+    return [
+        (name, label, indicators.DEFINITIONS[name].text) for name, label in export.COUNTY_COLUMNS
+    ]
 
 
 @replica_reads
@@ -289,6 +312,55 @@ def county_dashboard_xlsx(request, pk, year):
     dash = selectors.county_dashboard(county, year)
     data = export.county_workbook(dash)
     return _xlsx(data, f"{county.name}{year}年民生实事看板.xlsx")
+
+
+@replica_reads
+@login_required
+def prefecture_dashboard(request, pk, year=None):
+    """The prefecture's roll-up (市): a row per county — its townships' figures, its own
+    congress's (县本级) and the whole county — and the totals, as of today."""
+    prefecture = _prefecture_or_404(request.user, pk)
+    year = _year_or_404(year) or selectors.default_year(prefecture=prefecture)
+    dash = selectors.prefecture_dashboard(prefecture, year)
+    chart = {
+        "townships": [r.county.name for r in dash.rows],
+        "elected": [r.total.elected or 0 for r in dash.rows],
+        "candidates": [r.total.candidates or 0 for r in dash.rows],
+        "investment": [float(r.total.investment or 0) for r in dash.rows],
+        "years": [y for y, _f in dash.trend],
+        "trend_elected": [f.elected or 0 for _y, f in dash.trend],
+        "trend_suggestions": [f.suggestions or 0 for _y, f in dash.trend],
+        "trend_investment": [float(f.investment or 0) for _y, f in dash.trend],
+        "funnel_labels": [str(_("Suggestions")), str(_("Candidates")), str(_("Elected"))],
+        "funnel_values": [v for _k, v in dash.funnel],
+        "labels": {
+            "elected": str(_("Elected")),
+            "candidates": str(_("Candidates")),
+            "investment": str(_("Investment (10,000 yuan)")),
+            "suggestions": str(_("Suggestions")),
+        },
+    }
+    return render(
+        request,
+        "reports/prefecture_dashboard.html",
+        {
+            "dash": dash,
+            "years": sorted(set(dash.years) | {year}, reverse=True),
+            "chart": chart,
+            "columns": _columns(),
+            "definitions": indicators.COUNTY_DEFINITIONS,
+            "body_definitions": indicators.BODY_DEFINITIONS,
+        },
+    )
+
+
+@replica_reads
+@login_required
+def prefecture_dashboard_xlsx(request, pk, year):
+    prefecture = _prefecture_or_404(request.user, pk)
+    year = _year_or_404(year)
+    dash = selectors.prefecture_dashboard(prefecture, year)
+    return _xlsx(export.prefecture_workbook(dash), f"{prefecture.name}{year}年民生实事看板.xlsx")
 
 
 @replica_reads

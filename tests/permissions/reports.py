@@ -27,6 +27,9 @@ COUNTY_REQUEST = expect(404, anonymous=LOGIN, reviewer=302, superuser=302)
 # A township report: its staff, the county's reviewers.
 REPORT_VIEW = expect(404, anonymous=LOGIN, staff=200, reviewer=200, superuser=200)
 REPORT_RETRY = expect(404, anonymous=LOGIN, staff=302, reviewer=403, superuser=302)
+# The prefecture's roll-up: its reviewers only. A reviewer of one of its counties is in
+# scope without the role (403); everyone else sees nothing of it (404).
+PREFECTURE_DASH = expect(404, anonymous=LOGIN, reviewer=403, superuser=200)
 PROJECT_DASH = expect(404, anonymous=LOGIN, staff=200, reviewer=200, superuser=200)
 DASH_HOME = expect(
     403,
@@ -94,6 +97,29 @@ def _p(w):
     return {"pk": _objects(w).project.pk}
 
 
+def prefecture(w):
+    """A prefecture (市) holding county A only (built once per world): county A's reviewer
+    is in its scope but is not its reviewer (403); county B's reviewer is outside (404). Its
+    own reviewer is not among the twelve roles: tests/reports/test_prefecture.py checks it."""
+    cached = getattr(w, "_prefecture", None)
+    if cached is not None:
+        return cached
+    from congress.models import Prefecture
+
+    w._prefecture = Prefecture.objects.create(name="青州市", code="QZ")
+    w.county.prefecture = w._prefecture
+    w.county.save(update_fields=["prefecture"])
+    return w._prefecture
+
+
+def _pf(w):
+    return {"pk": prefecture(w).pk}
+
+
+def _pfy(w):
+    return {"pk": prefecture(w).pk, "year": 2026}
+
+
 def _quarter(w):
     return {"year": 2026, "quarter": 1}
 
@@ -103,6 +129,11 @@ ROWS = [
         "api:county-indicators-detail",
         _c,
         expect(404, anonymous=401, reviewer=200, superuser=200),
+    ),
+    Row(
+        "api:prefecture-indicators-detail",
+        _pf,
+        expect(404, anonymous=401, reviewer=403, superuser=200),
     ),
     Row("reports:township_reports", _t, TOWNSHIP_DASH),
     Row("reports:township_reports", _t, TOWNSHIP_REQUEST, method="post", data=_quarter),
@@ -116,6 +147,9 @@ ROWS = [
     Row("reports:county_dashboard", _c, COUNTY_DASH),
     Row("reports:county_dashboard_year", _cy, COUNTY_DASH),
     Row("reports:county_dashboard_xlsx", _cy, COUNTY_DASH),
+    Row("reports:prefecture_dashboard", _pf, PREFECTURE_DASH),
+    Row("reports:prefecture_dashboard_year", _pfy, PREFECTURE_DASH),
+    Row("reports:prefecture_dashboard_xlsx", _pfy, PREFECTURE_DASH),
     Row("reports:township_dashboard", _t, TOWNSHIP_DASH),
     Row("reports:township_dashboard_year", _ty, TOWNSHIP_DASH),
     Row("reports:township_dashboard_xlsx", _ty, TOWNSHIP_DASH),
