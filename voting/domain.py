@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 YES, NO, ABSTAIN, NO_MARK, UNREADABLE = "Y", "N", "A", "-", "?"
 MARKS = frozenset({YES, NO, ABSTAIN, NO_MARK, UNREADABLE})
@@ -58,19 +58,36 @@ def approval_limit(*, mode: str, slots: int, candidates: int) -> int:
 # Ballot validity (B1–B4)
 
 
-def validate_marks(choices: str, *, candidates: int) -> None:
-    if len(choices) != candidates or any(c not in MARKS for c in choices):
+def check_marks(choices: str, *, length: int, allowed: frozenset[str]) -> None:
+    """Either kind of ballot: exactly ``length`` marks, each one the kind allows."""
+    if len(choices) != length or any(c not in allowed for c in choices):
         raise VoteRuleError("malformed_ballot")
+
+
+def validate_marks(choices: str, *, candidates: int) -> None:
+    check_marks(choices, length=candidates, allowed=MARKS)
+
+
+def blank_status(choices: str, *, blank_policy: str) -> str | None:
+    """B2 for either kind: a ballot with no mark at all is blank (counted as valid, every item
+    abstained) or invalid, as the rules say; None for a ballot with some mark."""
+    if all(c == NO_MARK for c in choices):
+        return INVALID if blank_policy == "invalid" else BLANK
+    return None
+
+
+def over_approval_limit(choices: str, *, mode: str, slots: int) -> bool:
+    """B1: more 赞成 than slots, in 差额 and 等额 (逐项 has no limit)."""
+    return mode != ITEMIZED and choices.count(YES) > slots
 
 
 def ballot_status(choices: str, *, mode: str, slots: int, blank_policy: str) -> str:
     """valid, blank (no mark at all, counted as valid with every candidate abstained) or
     invalid. B1: more approvals than slots makes the ballot invalid in 差额 and 等额."""
-    if all(c == NO_MARK for c in choices):
-        return INVALID if blank_policy == "invalid" else BLANK
-    if mode != ITEMIZED and choices.count(YES) > slots:
-        return INVALID
-    return VALID
+    blank = blank_status(choices, blank_policy=blank_policy)
+    if blank is not None:
+        return blank
+    return INVALID if over_approval_limit(choices, mode=mode, slots=slots) else VALID
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,13 +137,11 @@ class Tally:
     abstain: list[int] = field(default_factory=list)
 
 
-def tally(ballots: Iterable[tuple[str, str]], *, candidates: int) -> Tally:
-    """Count (choices, status) pairs. Invalid ballots count as returned only (B4); blank ones
-    as valid with every candidate abstained (B2); unreadable marks as abstentions (B3).
-
-    The database tally in voting/selectors.py computes the same figures with one aggregate
-    query; tests check the two agree."""
-    t = Tally(yes=[0] * candidates, no=[0] * candidates, abstain=[0] * candidates)
+def counted_ballots(t, ballots: Iterable[tuple[str, str]]) -> Iterable[str]:
+    """The box count either kind shares: every ballot is returned; an invalid one counts as
+    returned only (B4); a blank one as valid (B2). Adds to ``t``'s returned, valid, invalid
+    and blank figures and yields the marks of the ballots that count, for the kind's own
+    figures."""
     for choices, status in ballots:
         t.returned += 1
         if status == INVALID:
@@ -135,6 +150,17 @@ def tally(ballots: Iterable[tuple[str, str]], *, candidates: int) -> Tally:
         t.valid += 1
         if status == BLANK:
             t.blank += 1
+        yield choices
+
+
+def tally(ballots: Iterable[tuple[str, str]], *, candidates: int) -> Tally:
+    """Count (choices, status) pairs. Invalid ballots count as returned only (B4); blank ones
+    as valid with every candidate abstained (B2); unreadable marks as abstentions (B3).
+
+    The database tally in voting/selectors.py computes the same figures with one aggregate
+    query; tests check the two agree."""
+    t = Tally(yes=[0] * candidates, no=[0] * candidates, abstain=[0] * candidates)
+    for choices in counted_ballots(t, ballots):
         for i, mark in enumerate(choices[:candidates]):
             if mark == YES:
                 t.yes[i] += 1
@@ -333,21 +359,23 @@ def evaluation_length(*, projects: int, sub_items: int) -> int:
     return projects * (1 + sub_items)
 
 
+def evaluation_marks(*, allows_abstain: bool) -> frozenset[str]:
+    return EVAL_MARKS if allows_abstain else EVAL_MARKS - {ABSTAIN}
+
+
 def validate_evaluation_marks(
     choices: str, *, projects: int, sub_items: int, allows_abstain: bool
 ) -> None:
-    allowed = EVAL_MARKS if allows_abstain else EVAL_MARKS - {ABSTAIN}
-    if len(choices) != evaluation_length(projects=projects, sub_items=sub_items) or any(
-        c not in allowed for c in choices
-    ):
-        raise VoteRuleError("malformed_ballot")
+    check_marks(
+        choices,
+        length=evaluation_length(projects=projects, sub_items=sub_items),
+        allowed=evaluation_marks(allows_abstain=allows_abstain),
+    )
 
 
 def evaluation_ballot_status(choices: str, *, blank_policy: str) -> str:
     """No approval limit applies; only a ballot with no mark at all is special (B2)."""
-    if all(c == NO_MARK for c in choices):
-        return INVALID if blank_policy == "invalid" else BLANK
-    return VALID
+    return blank_status(choices, blank_policy=blank_policy) or VALID
 
 
 def _grade_counts() -> dict:
@@ -374,14 +402,7 @@ def tally_evaluation(
         projects=[_grade_counts() for _ in range(projects)],
         sub_items=[[_grade_counts() for _ in range(sub_items)] for _ in range(projects)],
     )
-    for choices, status in ballots:
-        t.returned += 1
-        if status == INVALID:
-            t.invalid += 1
-            continue
-        t.valid += 1
-        if status == BLANK:
-            t.blank += 1
+    for choices in counted_ballots(t, ballots):
         for p in range(projects):
             mark = choices[p] if p < len(choices) else NO_MARK
             t.projects[p][_EVAL_KEY.get(mark, "abstain")] += 1
@@ -418,6 +439,128 @@ def overall_rates(projects: Sequence[dict], *, returned: int) -> tuple[str, str]
     satisfied = sum(p["satisfied"] for p in projects)
     basic = sum(p["basic"] for p in projects)
     return percent_2dp(satisfied, whole), percent_2dp(satisfied + basic, whole)
+
+
+GRADE_BASES = ("returned", "valid", "present", "in_office")
+SUB_ITEM_MAX_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class EvaluationRules:
+    """The evaluation's rules (E1–E4) as copied onto the vote when it is set up, typed: their
+    defaults are here and nowhere else, and they are checked when made. Stored as JSON in
+    ``Vote.evaluation_rules`` (``to_json`` / ``from_json``)."""
+
+    allows_abstain: bool = False  # 弃权 may be marked
+    sub_items: tuple[str, ...] = ()  # each project is also rated on these, in this order
+    grade_base: str = "returned"  # E2's base: one of GRADE_BASES
+    half_counts: bool = True  # exactly half reaches a grade
+    rectify_on_basic: bool = True  # E4: 基本满意 → rectification
+    report_on_unsatisfied: bool = True  # E4: 不满意 → a report to the standing committee
+    low_rated_priority: bool = True  # E4: both → next year's supervision priority
+
+    def __post_init__(self):
+        if isinstance(self.sub_items, str):
+            raise VoteRuleError("evaluation_rules", field="sub_items")
+        object.__setattr__(self, "sub_items", tuple(self.sub_items))
+        for name in (
+            "allows_abstain",
+            "half_counts",
+            "rectify_on_basic",
+            "report_on_unsatisfied",
+            "low_rated_priority",
+        ):
+            if not isinstance(getattr(self, name), bool):
+                raise VoteRuleError("evaluation_rules", field=name)
+        if self.grade_base not in GRADE_BASES:
+            raise VoteRuleError("evaluation_rules", field="grade_base")
+        if len(set(self.sub_items)) != len(self.sub_items) or any(
+            not isinstance(n, str) or not n.strip() or len(n) > SUB_ITEM_MAX_LENGTH
+            for n in self.sub_items
+        ):
+            raise VoteRuleError("evaluation_rules", field="sub_items")
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> EvaluationRules:
+        """The rules as stored on a vote; a missing key takes its default, an unknown key or a
+        wrong value is refused (``VoteRuleError``)."""
+        data = dict(data or {})
+        unknown = set(data) - {f.name for f in fields(cls)}
+        if unknown:
+            raise VoteRuleError("evaluation_rules", field=sorted(unknown)[0])
+        return cls(**data)
+
+    @classmethod
+    def from_ruleset(cls, rules) -> EvaluationRules:
+        """The rules as a township's rule set (congress.RuleSet) holds them today."""
+        return cls(
+            allows_abstain=rules.evaluation_allows_abstain,
+            sub_items=tuple(rules.evaluation_sub_items),
+            grade_base=rules.evaluation_grade_base,
+            half_counts=rules.evaluation_half_counts,
+            rectify_on_basic=rules.rectify_on_basic,
+            report_on_unsatisfied=rules.report_on_unsatisfied,
+            low_rated_priority=rules.low_rated_priority,
+        )
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["sub_items"] = list(self.sub_items)
+        return out
+
+    def ballot_length(self, projects: int) -> int:
+        return evaluation_length(projects=projects, sub_items=len(self.sub_items))
+
+    def marks(self) -> frozenset[str]:
+        return evaluation_marks(allows_abstain=self.allows_abstain)
+
+    def grade_base_count(self, *, returned: int, valid: int, present: int, in_office: int) -> int:
+        return grade_base_count(
+            self.grade_base, returned=returned, valid=valid, present=present, in_office=in_office
+        )
+
+    def grade(self, *, satisfied: int, basic: int, base: int) -> str | None:
+        return evaluation_grade(
+            satisfied=satisfied, basic=basic, base=base, half_counts=self.half_counts
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Paper entry keys: what a teller types for one paper ballot, either kind
+
+
+PAPER_DIGITS = {"1": YES, "2": NO, "3": ABSTAIN, "0": NO_MARK, "9": UNREADABLE}
+EVALUATION_DIGITS = {
+    "1": SATISFIED,
+    "2": BASIC,
+    "3": UNSATISFIED,
+    "4": ABSTAIN,
+    "0": NO_MARK,
+    "9": UNREADABLE,
+}
+
+
+def digits_for(marks: frozenset[str], digits: dict[str, str]) -> dict[str, str]:
+    """The keys a teller may type for the marks a ballot allows (4 弃权 only when allowed)."""
+    return {key: mark for key, mark in digits.items() if mark in marks}
+
+
+def parse_keys(keys: str, *, digits: dict[str, str], length: int) -> tuple[str, str, bool]:
+    """A teller's keystrokes for one ballot → (marks, status override, doubtful).
+
+    One digit per mark, as ``digits`` maps them; or a single X for a ballot invalid as a
+    whole (e.g. defaced), B for a ballot with no mark at all. A trailing ? flags the ballot
+    as doubtful (B3) for the scrutineers. Anything else: ``VoteRuleError("paper_keys")``."""
+    text = "".join(keys.split()).upper()
+    doubtful = text.endswith("?")
+    text = text.rstrip("?")
+    if text == "X":
+        return NO_MARK * length, INVALID, doubtful
+    if text == "B":
+        return NO_MARK * length, "", doubtful
+    if len(text) != length or any(ch not in digits for ch in text):
+        raise VoteRuleError("paper_keys", count=length)
+    return "".join(digits[ch] for ch in text), "", doubtful
 
 
 # ---------------------------------------------------------------------------------------------

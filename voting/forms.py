@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from congress.models import Role
 
 from . import domain
-from .models import OfficerRole
+from .models import OfficerRole, VoteKind, VoteStatus
 
 
 class VoteCreateForm(forms.Form):
@@ -149,8 +149,8 @@ class EvaluationCreateForm(forms.Form):
         self.fields["plan"].queryset = (
             AnnualPlan.objects.filter(
                 township=township,
-                candidate_list__votes__kind="projects",
-                candidate_list__votes__status="published",
+                candidate_list__votes__kind=VoteKind.PROJECTS,
+                candidate_list__votes__status=VoteStatus.PUBLISHED,
             )
             .distinct()
             .order_by("-year")

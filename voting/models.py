@@ -96,8 +96,8 @@ class Vote(CleanTextMixin, models.Model):
         _("ballot with no mark"), max_length=14, choices=BlankBallotPolicy.choices
     )
     trackers_enabled = models.BooleanField(_("ballot trackers"))
-    # The evaluation's rules (E1–E4), copied from the rule set: allows_abstain, sub_items,
-    # grade_base, half_counts, rectify_on_basic, report_on_unsatisfied, low_rated_priority.
+    # The evaluation's rules (E1–E4), copied from the rule set; read and written only as
+    # voting.domain.EvaluationRules (typed, defaults in one place) through the vote's kind.
     evaluation_rules = models.JSONField(_("evaluation rules"), default=dict, blank=True)
     # Running the vote
     code_salt = models.CharField(max_length=32, editable=False)
@@ -161,12 +161,20 @@ class Vote(CleanTextMixin, models.Model):
         return bool(self.public_key)
 
     @property
+    def ballot_kind(self):
+        """What differs between a project vote and an evaluation (voting/kinds.py)."""
+        from .kinds import kind_of
+
+        return kind_of(self)
+
+    @property
     def is_evaluation(self) -> bool:
+        # Kept for the printed documents until they ask the kind (voting/kinds.py).
         return self.kind == VoteKind.EVALUATION
 
     @property
     def sub_items(self) -> list[str]:
-        return list(self.evaluation_rules.get("sub_items", [])) if self.is_evaluation else []
+        return list(self.ballot_kind.sub_items)
 
 
 class VoteCandidate(CleanTextMixin, models.Model):

@@ -1,15 +1,16 @@
 """Helpers shared by the vote's action modules: the access check, the audit row, the
-vote's row lock, the state check and the ballot rules of either kind of vote."""
+vote's row lock, the state check (voting/machine.py) and the ballot rules of the vote's kind
+(voting/kinds.py)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+from django.core.exceptions import PermissionDenied
 
 from congress.services import audit_record
 from livelihood.i18n import in_site_language
 
-from .. import domain
+from ..kinds import kind_of
+from ..machine import VOTE_MACHINE
 from ..models import Vote
 
 
@@ -41,28 +42,18 @@ def _lock(vote: Vote) -> Vote:
 
 
 def _transition(vote: Vote, allowed_from: tuple[str, ...]) -> None:
+    """Refuse unless the vote is in one of ``allowed_from``, with the machine's refusal
+    (voting/machine.py). The action modules name the action instead:
+    ``VOTE_MACHINE.require(vote, "enter_paper")``; this stays for callers that list states."""
     if vote.status not in allowed_from:
-        raise ValidationError(
-            _("This cannot be done while the vote is “%(status)s”.")
-            % {"status": vote.get_status_display()}
-        )
+        raise VOTE_MACHINE.refused(vote.status)
 
 
 def _validate_choices(vote: Vote, choices: str, candidates: int) -> None:
-    if vote.kind == "evaluation":
-        domain.validate_evaluation_marks(
-            choices,
-            projects=candidates,
-            sub_items=len(vote.evaluation_rules.get("sub_items", [])),
-            allows_abstain=vote.evaluation_rules.get("allows_abstain", False),
-        )
-    else:
-        domain.validate_marks(choices, candidates=candidates)
+    """The marks fit the vote's kind (length, allowed marks): else ``VoteRuleError``."""
+    kind_of(vote).validate(choices, candidates=candidates)
 
 
 def _status_of(vote: Vote, choices: str) -> str:
-    if vote.kind == "evaluation":
-        return domain.evaluation_ballot_status(choices, blank_policy=vote.blank_ballot_policy)
-    return domain.ballot_status(
-        choices, mode=vote.mode, slots=vote.slots, blank_policy=vote.blank_ballot_policy
-    )
+    """valid, blank or invalid, as the vote's kind and rules say."""
+    return kind_of(vote).status(choices)

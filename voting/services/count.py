@@ -7,23 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.audit import AuditAction
 from congress.selectors import session_headcount
 
 from .. import domain, hooks
-from ..models import (
-    Ballot,
-    BallotChannel,
-    CandidateResult,
-    EvaluationResult,
-    SealedBallot,
-    Vote,
-    VoteResult,
-    VoteStatus,
-)
+from ..kinds import kind_of
+from ..machine import VOTE_MACHINE
+from ..models import Ballot, BallotChannel, SealedBallot, Vote, VoteResult
 from ..permissions import user_can_certify, user_can_manage_vote, user_can_scrutinize
-from ..selectors import tally_from_database
-from ._base import _audit, _lock, _require, _transition
+from ._base import _lock, _require
 from .opening import storage_rewrite
 
 
@@ -73,11 +64,12 @@ def _store_result(vote: Vote, t, headcount, *, base: int, tied=False, shortfall=
 
 @transaction.atomic
 def vote_count(*, actor, vote: Vote) -> VoteResult:
-    """Count the box, reconcile (S1, S2) and decide (P1–P4). Writes the stored result that
-    every page and dashboard reads."""
+    """Count the box, reconcile (S1, S2) and decide (P1–P4, or E2–E3 for an evaluation).
+    Writes the stored result that every page and dashboard reads. Counting again (from
+    counted) replaces it."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote) or user_can_scrutinize(actor, vote))
-    _transition(vote, (VoteStatus.CLOSED, VoteStatus.COUNTED))
+    VOTE_MACHINE.require(vote, "count")
     if vote.paper_issued and not vote.paper_counted:
         raise ValidationError(_("Finish entering and checking the paper ballots first."))
     if vote.is_sealed and not vote.box_opened_at:
@@ -91,100 +83,30 @@ def vote_count(*, actor, vote: Vote) -> VoteResult:
     # After the count commits, the files of the ballot and code tables are rewritten so no
     # dead row version in casting order stays on disk (services/opening.py).
     transaction.on_commit(lambda: storage_rewrite(vote))
+    kind = kind_of(vote)
     candidates = list(vote.candidates.order_by("position"))
-    if vote.kind == "evaluation":
-        return _count_evaluation(actor, vote, candidates)
-    t = tally_from_database(vote, len(candidates))
+    t = kind.tally(len(candidates))
     headcount = session_headcount(vote.session)
-    base = domain.pass_base_count(
-        vote.pass_base, in_office=headcount.due, due=headcount.due, present=headcount.present
-    )
-    decision = domain.decide(t.yes, slots=vote.slots, base=base, mode=vote.mode)
+    base = kind.base(t, headcount)
+    outcome = kind.decide(t, base)
     result, rec = _store_result(
-        vote, t, headcount, base=base, tied=bool(decision.tied), shortfall=decision.shortfall
+        vote, t, headcount, base=base, tied=outcome.tied, shortfall=outcome.shortfall
     )
-    CandidateResult.objects.filter(vote_result=result).delete()
-    CandidateResult.objects.bulk_create(
-        CandidateResult(
-            vote_result=result,
-            candidate=c,
-            yes=t.yes[i],
-            no=t.no[i],
-            abstain=t.abstain[i],
-            passed=i in decision.passed,
-            elected=rec.valid and i in decision.elected,
-            tied=rec.valid and i in decision.tied,
-            rank=decision.ranks[i],
-        )
-        for i, c in enumerate(candidates)
+    kind.result_model.objects.filter(vote_result=result).delete()
+    kind.result_model.objects.bulk_create(
+        kind.stored_results(result, candidates, t, outcome, valid=rec.valid)
     )
-    vote.status = VoteStatus.COUNTED if rec.valid else VoteStatus.VOID
     vote.void_reason = rec.reason
-    vote.save(update_fields=["status", "void_reason"])
-    _audit(
+    VOTE_MACHINE.apply(
         vote,
-        actor,
-        AuditAction.VOTE_COUNT,
+        "count" if rec.valid else "void",
+        save=False,
+        actor=actor,
         returned=t.returned,
         issued=result.issued,
         valid=rec.valid,
     )
-    return result
-
-
-def _count_evaluation(actor, vote: Vote, candidates) -> VoteResult:
-    """E2–E3: per project counts per grade and its grade; S1–S2 as for any secret ballot."""
-    rules = vote.evaluation_rules
-    sub_items = list(rules.get("sub_items", []))
-    t = domain.tally_evaluation(
-        Ballot.objects.filter(vote=vote).values_list("choices", "status"),
-        projects=len(candidates),
-        sub_items=len(sub_items),
-    )
-    headcount = session_headcount(vote.session)
-    base = domain.grade_base_count(
-        rules.get("grade_base", "returned"),
-        returned=t.returned,
-        valid=t.valid,
-        present=headcount.present,
-        in_office=headcount.due,
-    )
-    result, rec = _store_result(vote, t, headcount, base=base)
-    EvaluationResult.objects.filter(vote_result=result).delete()
-    EvaluationResult.objects.bulk_create(
-        EvaluationResult(
-            vote_result=result,
-            candidate=c,
-            satisfied=t.projects[i]["satisfied"],
-            basic=t.projects[i]["basic"],
-            unsatisfied=t.projects[i]["unsatisfied"],
-            abstain=t.projects[i]["abstain"],
-            grade=(
-                domain.evaluation_grade(
-                    satisfied=t.projects[i]["satisfied"],
-                    basic=t.projects[i]["basic"],
-                    base=base,
-                    half_counts=rules.get("half_counts", True),
-                )
-                or ""
-            )
-            if rec.valid
-            else "",
-            sub_items={name: t.sub_items[i][k] for k, name in enumerate(sub_items)},
-        )
-        for i, c in enumerate(candidates)
-    )
-    vote.status = VoteStatus.COUNTED if rec.valid else VoteStatus.VOID
-    vote.void_reason = rec.reason
     vote.save(update_fields=["status", "void_reason"])
-    _audit(
-        vote,
-        actor,
-        AuditAction.EVALUATION_COUNT,
-        returned=t.returned,
-        issued=result.issued,
-        valid=rec.valid,
-    )
     return result
 
 
@@ -199,13 +121,12 @@ def vote_certify(*, actor, vote: Vote) -> Vote:
     """The chief scrutineer certifies the count; the digest of the whole box is fixed."""
     vote = _lock(vote)
     _require(user_can_certify(actor, vote))
-    _transition(vote, (VoteStatus.COUNTED,))
+    VOTE_MACHINE.require(vote, "certify")
     vote.box_digest = box_digest_of(vote)
-    vote.status = VoteStatus.CERTIFIED
     vote.certified_at = timezone.now()
     vote.certified_by = actor
+    VOTE_MACHINE.apply(vote, "certify", save=False, actor=actor, digest=vote.box_digest)
     vote.save(update_fields=["box_digest", "status", "certified_at", "certified_by"])
-    _audit(vote, actor, AuditAction.VOTE_CERTIFY, digest=vote.box_digest)
     return vote
 
 
@@ -216,12 +137,11 @@ def vote_publish(*, actor, vote: Vote) -> Vote:
     elected ones now; the tied candidates wait for the run-off."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.CERTIFIED,))
+    VOTE_MACHINE.require(vote, "publish")
     # What follows in later stages (outcomes, implementation plans, rectifications,
     # priorities) is the cycle layer's, in this same transaction (voting/hooks.py).
     hooks.vote_published.send(sender=Vote, vote=vote, actor=actor)
-    vote.status = VoteStatus.PUBLISHED
     vote.published_at = timezone.now()
+    VOTE_MACHINE.apply(vote, "publish", save=False, actor=actor)
     vote.save(update_fields=["status", "published_at"])
-    _audit(vote, actor, AuditAction.VOTE_PUBLISH)
     return vote

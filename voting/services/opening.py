@@ -16,6 +16,8 @@ from django.utils.translation import ngettext
 from congress.audit import AuditAction
 
 from .. import domain, sealing
+from ..kinds import kind_of
+from ..machine import VOTE_MACHINE
 from ..models import (
     Ballot,
     BallotChannel,
@@ -24,7 +26,7 @@ from ..models import (
     VoteStatus,
 )
 from ..permissions import user_can_manage_vote, user_can_scrutinize
-from ._base import _audit, _lock, _require, _status_of, _transition, _validate_choices
+from ._base import _audit, _lock, _require
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +60,6 @@ def share_refusal(exc: sealing.ShareError) -> str:
     return messages[exc.code] % {"slip": slip}
 
 
-def _invalid_marks(vote: Vote, candidates: int) -> str:
-    if vote.kind == "evaluation":
-        length = domain.evaluation_length(
-            projects=candidates, sub_items=len(vote.evaluation_rules.get("sub_items", []))
-        )
-    else:
-        length = candidates
-    return domain.NO_MARK * length
-
-
 def vote_open_box(*, actor, vote: Vote, typed_shares: list[str]) -> OpenedBox:
     """开箱: with k share slips, rebuild the vote's private key in memory, open every sealed
     ballot, validate it and write the opened box in content order in one transaction; the key
@@ -76,7 +68,7 @@ def vote_open_box(*, actor, vote: Vote, typed_shares: list[str]) -> OpenedBox:
     with transaction.atomic():
         vote = _lock(vote)
         _require(user_can_manage_vote(actor, vote) or user_can_scrutinize(actor, vote))
-        _transition(vote, (VoteStatus.CLOSED,))
+        VOTE_MACHINE.require(vote, "open_box")
         if not vote.is_sealed:
             raise ValidationError(_("This vote's ballots are not sealed."))
         if vote.box_opened_at:
@@ -94,7 +86,7 @@ def vote_open_box(*, actor, vote: Vote, typed_shares: list[str]) -> OpenedBox:
         open_one = sealing.opener(key)
         del key
         candidates = vote.candidates.count()
-        limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=candidates)
+        kind = kind_of(vote)
         rows: list[tuple[str, str]] = []
         failed: list[str] = []
         for blob, tracker in SealedBallot.objects.filter(vote=vote).values_list("blob", "tracker"):
@@ -102,16 +94,16 @@ def vote_open_box(*, actor, vote: Vote, typed_shares: list[str]) -> OpenedBox:
             ok = choices is not None
             if ok:
                 try:
-                    _validate_choices(vote, choices, candidates)
+                    kind.validate(choices, candidates=candidates)
                 except domain.VoteRuleError:
                     ok = False
-            if ok and vote.kind != "evaluation" and choices.count(domain.YES) > limit:
+            if ok and kind.over_limit(choices):  # casting refuses these: a forged blob
                 ok = False
             if ok:
-                rows.append((choices, _status_of(vote, choices)))
+                rows.append((choices, kind.status(choices)))
             else:
                 failed.append(tracker)
-                rows.append((_invalid_marks(vote, candidates), domain.INVALID))
+                rows.append((kind.invalid_marks(candidates), domain.INVALID))
         del open_one
         if failed:
             SealedBallot.objects.filter(vote=vote, tracker__in=failed).update(failed=True)
@@ -202,29 +194,20 @@ def vote_paper_revote(*, actor, vote: Vote, reason: str) -> Vote:
     lost): the presidium orders a paper re-vote. The sealed box stays sealed (it can never be
     opened); this vote is void, and a new vote of the same candidates and rules is set up,
     switched to paper ballots, with the same officers. Returns the new vote."""
-    from .setup import evaluation_create, vote_create, vote_switch_to_paper
+    from .setup import vote_switch_to_paper
 
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.CLOSED,))
+    VOTE_MACHINE.require(vote, "revote_on_paper")
     if not vote.is_sealed or vote.box_opened_at:
         raise ValidationError(_("Only a sealed box that cannot be opened calls for a re-vote."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Record the presidium's decision (who decided and why)."))
-    vote.status = VoteStatus.VOID
     vote.void_reason = str(_("Key shares lost: the presidium ordered a paper re-vote."))[:200]
+    VOTE_MACHINE.apply(vote, "revote_on_paper", save=False, actor=actor, reason=reason[:200])
     vote.save(update_fields=["status", "void_reason"])
-    _audit(vote, actor, AuditAction.VOTE_PAPER_REVOTE, reason=reason[:200])
-    if vote.kind == "evaluation":
-        new = evaluation_create(actor=actor, session=vote.session, plan=vote.plan, title=vote.title)
-    else:
-        new = vote_create(
-            actor=actor,
-            session=vote.session,
-            candidate_list=vote.candidate_list,
-            title=vote.title,
-        )
+    new = kind_of(vote).set_up_again(actor=actor)
     for officer in vote.officers.all():
         officer.pk = None
         officer.vote = new

@@ -10,108 +10,56 @@ from congress.audit import AuditAction
 from congress.services import audit_record
 
 from .. import domain
+from ..kinds import ProjectVote, SatisfactionEvaluation, kind_of
+from ..machine import VOTE_MACHINE
 from ..models import (
     Ballot,
     BallotChannel,
-    BallotStatus,
     PaperDecision,
     PaperEntry,
     Vote,
-    VoteStatus,
+    VoteKind,
 )
 from ..permissions import user_can_enter_paper, user_can_manage_vote, user_can_scrutinize
 from ..selectors import paper_sequences, paper_state
-from ._base import _audit, _lock, _require, _status_of, _transition
+from ._base import _audit, _lock, _require, _status_of
 from .casting import _rewrite_box
 
-PAPER_KEYS = {
-    "1": domain.YES,
-    "2": domain.NO,
-    "3": domain.ABSTAIN,
-    "0": domain.NO_MARK,
-    "9": domain.UNREADABLE,
-}
+# What a teller types for each mark (voting/domain.py); the vote's kind picks its own.
+PAPER_KEYS = domain.PAPER_DIGITS
+EVALUATION_PAPER_KEYS = domain.EVALUATION_DIGITS
 
 
 def parse_paper_keys(keys: str, *, candidates: int) -> tuple[str, str, bool]:
-    """A teller's keystrokes for one ballot → (choices, status override, doubtful).
-
-    One digit per candidate: 1 赞成, 2 反对, 3 弃权, 0 no mark, 9 unreadable; or a single X for a
-    ballot that is invalid as a whole (e.g. defaced), B for a ballot with no mark at all.
-    A trailing ? marks the ballot doubtful (B3) for the scrutineers.
-    """
-    text = "".join(keys.split()).upper()
-    doubtful = text.endswith("?")
-    text = text.rstrip("?")
-    if text == "X":
-        return domain.NO_MARK * candidates, BallotStatus.INVALID, doubtful
-    if text == "B":
-        return domain.NO_MARK * candidates, "", doubtful
-    if len(text) != candidates or any(ch not in PAPER_KEYS for ch in text):
-        raise ValidationError(
-            _(
-                "Type one digit per candidate (%(count)s): 1 for, 2 against, 3 abstain, 0 no mark, "
-                "9 unreadable; or X for an invalid ballot, B for a blank one."
-            )
-            % {"count": candidates}
-        )
-    return "".join(PAPER_KEYS[ch] for ch in text), "", doubtful
-
-
-EVALUATION_PAPER_KEYS = {
-    "1": domain.SATISFIED,
-    "2": domain.BASIC,
-    "3": domain.UNSATISFIED,
-    "4": domain.ABSTAIN,
-    "0": domain.NO_MARK,
-    "9": domain.UNREADABLE,
-}
+    """A project vote's paper ballot: one digit per candidate (1 赞成, 2 反对, 3 弃权, 0 no
+    mark, 9 unreadable), or X (invalid as a whole) or B (no mark); a trailing ? flags it
+    doubtful. Returns (marks, status override, doubtful)."""
+    return ProjectVote(Vote(kind=VoteKind.PROJECTS)).parse_paper_keys(keys, candidates=candidates)
 
 
 def parse_evaluation_keys(
     keys: str, *, projects: int, sub_items: int, allows_abstain: bool
 ) -> tuple[str, str, bool]:
-    """Evaluation ballots: one digit per project (then per project and sub-item): 1 满意,
-    2 基本满意, 3 不满意, 4 弃权 (when allowed), 0 no mark, 9 unreadable; X invalid, B blank;
-    a trailing ? marks it doubtful."""
-    length = domain.evaluation_length(projects=projects, sub_items=sub_items)
-    text = "".join(keys.split()).upper()
-    doubtful = text.endswith("?")
-    text = text.rstrip("?")
-    if text == "X":
-        return domain.NO_MARK * length, BallotStatus.INVALID, doubtful
-    if text == "B":
-        return domain.NO_MARK * length, "", doubtful
-    allowed = set(EVALUATION_PAPER_KEYS) - (set() if allows_abstain else {"4"})
-    if len(text) != length or any(ch not in allowed for ch in text):
-        raise ValidationError(
-            _(
-                "Type one digit per mark (%(count)s): 1 satisfied, 2 basically satisfied, "
-                "3 unsatisfied, 0 no mark, 9 unreadable; or X for an invalid ballot, B for a "
-                "blank one."
-            )
-            % {"count": length}
-        )
-    return "".join(EVALUATION_PAPER_KEYS[ch] for ch in text), "", doubtful
+    """An evaluation's paper ballot: one digit per project (then per project and sub-item):
+    1 满意, 2 基本满意, 3 不满意, 4 弃权 (when allowed), 0 no mark, 9 unreadable; X, B and ?
+    as for a project vote."""
+    rules = domain.EvaluationRules(
+        allows_abstain=allows_abstain, sub_items=tuple(f"{k + 1}" for k in range(sub_items))
+    )
+    vote = Vote(kind=VoteKind.EVALUATION, evaluation_rules=rules.to_json())
+    return SatisfactionEvaluation(vote).parse_paper_keys(keys, candidates=projects)
 
 
 def paper_keys_for(vote: Vote, keys: str) -> tuple[str, str, bool]:
-    candidates = vote.candidates.count()
-    if vote.kind == "evaluation":
-        return parse_evaluation_keys(
-            keys,
-            projects=candidates,
-            sub_items=len(vote.evaluation_rules.get("sub_items", [])),
-            allows_abstain=vote.evaluation_rules.get("allows_abstain", False),
-        )
-    return parse_paper_keys(keys, candidates=candidates)
+    """The teller's keys for one ballot of this vote, read as its kind reads them."""
+    return kind_of(vote).parse_paper_keys(keys, candidates=vote.candidates.count())
 
 
 @transaction.atomic
 def paper_entry_save(*, actor, vote: Vote, slot: str, sequence: int, keys: str) -> PaperEntry:
     vote = _lock(vote)
     _require(user_can_enter_paper(actor, vote))
-    _transition(vote, (VoteStatus.CLOSED,))
+    VOTE_MACHINE.require(vote, "enter_paper")
     if vote.paper_counted:
         raise ValidationError(_("The paper ballots have already been counted."))
     if slot not in ("A", "B"):
@@ -160,7 +108,7 @@ def paper_decide(*, actor, vote: Vote, sequence: int, keys: str, reason: str) ->
     """The scrutineers decide a ballot the tellers entered differently, or a doubtful one."""
     vote = _lock(vote)
     _require(user_can_scrutinize(actor, vote))
-    _transition(vote, (VoteStatus.CLOSED,))
+    VOTE_MACHINE.require(vote, "enter_paper")
     if vote.paper_counted:
         raise ValidationError(_("The paper ballots have already been counted."))
     if not reason.strip():
@@ -202,7 +150,7 @@ def paper_finalize(*, actor, vote: Vote) -> int:
     decided), then rewrite the box in content order. Returns how many were added."""
     vote = _lock(vote)
     _require(user_can_scrutinize(actor, vote) or user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.CLOSED,))
+    VOTE_MACHINE.require(vote, "enter_paper")
     if vote.paper_counted:
         raise ValidationError(_("The paper ballots have already been counted."))
     state = paper_state(vote)

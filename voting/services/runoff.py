@@ -13,9 +13,10 @@ from django.utils.translation import gettext_noop
 from congress.audit import AuditAction
 
 from .. import domain
-from ..models import CandidateResult, Vote, VoteCandidate, VoteStatus
+from ..machine import VOTE_MACHINE
+from ..models import CandidateResult, Vote, VoteCandidate
 from ..permissions import user_can_manage_vote
-from ._base import _audit, _lock, _official, _require, _transition
+from ._base import _audit, _lock, _official, _require
 
 
 def _child_vote(vote: Vote, *, title: str, slots: int, mode: str, rows) -> Vote:
@@ -74,7 +75,7 @@ def vote_create_runoff(*, actor, vote: Vote) -> Vote:
     further vote (另行票决) among the candidates not elected, for the slots left empty."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.COUNTED, VoteStatus.CERTIFIED, VoteStatus.PUBLISHED))
+    VOTE_MACHINE.require(vote, "follow_up")
     kind = followup_kind(vote)
     if kind not in ("runoff", "further"):
         raise ValidationError(_("There is no tie to resolve."))
@@ -103,7 +104,7 @@ def vote_create_runoff(*, actor, vote: Vote) -> Vote:
     _audit(
         vote,
         actor,
-        AuditAction.VOTE_RUNOFF if kind == "runoff" else "vote.further",
+        AuditAction.VOTE_RUNOFF if kind == "runoff" else AuditAction.VOTE_FURTHER,
         child=child.pk,
         candidates=len(chosen),
         slots=slots,
@@ -117,7 +118,7 @@ def vote_resolve_tie(*, actor, vote: Vote, elected_positions: list[int], reason:
     the remaining slots; the decision and its reason are recorded."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.COUNTED, VoteStatus.CERTIFIED))
+    VOTE_MACHINE.require(vote, "decide_tie")
     if followup_kind(vote) != "presidium":
         raise ValidationError(_("There is no tie for the presidium to decide."))
     if not reason.strip():

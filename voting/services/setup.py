@@ -19,10 +19,11 @@ from congress.selectors import ruleset_for, session_headcount
 from congress.services import audit_record
 
 from .. import domain, hooks, sealing
+from ..machine import VOTE_MACHINE
 from ..messages import rule_message
-from ..models import BallotCode, OfficerRole, Vote, VoteCandidate, VoteOfficer, VoteStatus
+from ..models import BallotCode, OfficerRole, Vote, VoteCandidate, VoteKind, VoteOfficer
 from ..permissions import user_can_manage_vote
-from ._base import _audit, _lock, _official, _require, _transition
+from ._base import _audit, _lock, _official, _require
 
 
 def _copy_rules(rules: RuleSet) -> dict:
@@ -131,7 +132,7 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
     projects = list(
         Project.objects.filter(
             vote_candidacies__vote__candidate_list__plan=plan,
-            vote_candidacies__vote__kind="projects",
+            vote_candidacies__vote__kind=VoteKind.PROJECTS,
             vote_candidacies__result__elected=True,
             status__in=EVALUATED_STATUSES,
         )
@@ -141,8 +142,15 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
     if not projects:
         raise ValidationError(_("The plan has no elected projects to evaluate."))
     rules = ruleset_for(township=township)
+    try:
+        evaluation_rules = domain.EvaluationRules.from_ruleset(rules)
+    except domain.VoteRuleError as exc:
+        raise ValidationError(
+            _("The rule set's evaluation rules cannot be used (%(field)s): correct them first.")
+            % {"field": exc.params.get("field", "")}
+        ) from exc
     vote = Vote(
-        kind="evaluation",
+        kind=VoteKind.EVALUATION,
         session=session,
         plan=plan,
         title=title
@@ -152,15 +160,7 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
         ),
         slots=len(projects),
         code_salt=secrets.token_hex(16),
-        evaluation_rules={
-            "allows_abstain": rules.evaluation_allows_abstain,
-            "sub_items": list(rules.evaluation_sub_items),
-            "grade_base": rules.evaluation_grade_base,
-            "half_counts": rules.evaluation_half_counts,
-            "rectify_on_basic": rules.rectify_on_basic,
-            "report_on_unsatisfied": rules.report_on_unsatisfied,
-            "low_rated_priority": rules.low_rated_priority,
-        },
+        evaluation_rules=evaluation_rules.to_json(),
         **{**_copy_rules(rules), "mode": domain.ITEMIZED, "ballot_type": "approval"},
     )
     vote.full_clean()
@@ -187,7 +187,7 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
 def vote_officer_add(*, actor, vote: Vote, role: str, name: str, user=None) -> VoteOfficer:
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED))
+    VOTE_MACHINE.require(vote, "name_officers")
     if role == OfficerRole.CHIEF_SCRUTINEER and vote.officers.filter(role=role).exists():
         raise ValidationError(_("The vote already has a chief scrutineer."))
     officer = VoteOfficer(vote=vote, role=role, name=name.strip(), user=user)
@@ -201,7 +201,7 @@ def vote_officer_add(*, actor, vote: Vote, role: str, name: str, user=None) -> V
 def vote_officer_remove(*, actor, officer: VoteOfficer) -> None:
     vote = _lock(officer.vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED))
+    VOTE_MACHINE.require(vote, "name_officers")
     _audit(vote, actor, AuditAction.VOTE_OFFICER_REMOVE, role=officer.role, name=officer.name)
     officer.delete()
 
@@ -222,7 +222,7 @@ def vote_generate_codes(
     valid."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.DRAFT,))
+    VOTE_MACHINE.require(vote, "print_codes")
     if seen_printings is not None and seen_printings != vote.codes_printings:
         raise ValidationError(
             _(
@@ -257,7 +257,7 @@ def vote_record_issued(*, actor, vote: Vote, slips_issued: int, paper_issued: in
     """How many code slips and paper ballots were handed out (发出表决票) — never to whom."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED))
+    VOTE_MACHINE.require(vote, "record_issued")
     if slips_issued < 0 or paper_issued < 0:
         raise ValidationError(_("Counts cannot be negative."))
     if slips_issued > vote.codes_generated:
@@ -289,7 +289,7 @@ def vote_open(*, actor, vote: Vote) -> Vote:
     """Open the ballot box. Refused without the quorum (S1) or without codes."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.DRAFT,))
+    VOTE_MACHINE.require(vote, "open")
     present, due = _present(vote)
     if not domain.quorum_met(
         present=present,
@@ -307,10 +307,9 @@ def vote_open(*, actor, vote: Vote) -> Vote:
         raise ValidationError(
             _("Print the key share slips (密钥分片) first: ballots are sealed to the vote's key.")
         )
-    vote.status = VoteStatus.OPEN
     vote.opened_at = timezone.now()
+    VOTE_MACHINE.apply(vote, "open", save=False, actor=actor, present=present, due=due)
     vote.save(update_fields=["status", "opened_at"])
-    _audit(vote, actor, AuditAction.VOTE_OPEN, present=present, due=due)
     return vote
 
 
@@ -320,7 +319,7 @@ def vote_switch_to_paper(*, actor, vote: Vote) -> Vote:
     kept; codes stop working at once; unused slips count as withdrawn."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.DRAFT, VoteStatus.OPEN))
+    VOTE_MACHINE.require(vote, "switch_to_paper")
     vote.paper_mode = True
     vote.save(update_fields=["paper_mode"])
     _audit(vote, actor, AuditAction.VOTE_PAPER_MODE)
@@ -369,7 +368,7 @@ def vote_key_ceremony(*, actor, vote: Vote, seen_printings: int | None = None) -
     and voids every earlier slip."""
     vote = _lock(vote)
     _require(user_can_manage_vote(actor, vote))
-    _transition(vote, (VoteStatus.DRAFT,))
+    VOTE_MACHINE.require(vote, "print_key_shares")
     if seen_printings is not None and seen_printings != vote.key_printings:
         raise ValidationError(
             _(

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from congress.selectors import session_quorum, sessions_visible_to
 from congress.views import _session_or_404
 
-from .. import domain, selectors, services
+from .. import selectors, services
 from ..forms import CodesForm, EvaluationCreateForm, IssuedForm, OfficerForm, VoteCreateForm
+from ..kinds import kind_of
 from ..models import Vote, VoteOfficer, VoteStatus
 from ..permissions import (
     user_can_certify,
@@ -98,6 +99,7 @@ def _console_context(request, vote):
         else None
     )
     township = vote.session.term.township
+    kind = kind_of(vote)
     return {
         "vote": vote,
         "session": vote.session,
@@ -111,9 +113,9 @@ def _console_context(request, vote):
         "issued_form": IssuedForm(
             initial={"slips_issued": vote.slips_issued, "paper_issued": vote.paper_issued}
         ),
-        "limit": domain.approval_limit(
-            mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
-        ),
+        "kind": kind,
+        "kind_description": kind.description(),
+        "rule_note": kind.rule_note(len(vote.candidates.all())),
         "result": result,
         "can_certify": user_can_certify(request.user, vote),
         "can_scrutinize": user_can_scrutinize(request.user, vote),

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from congress.selectors import session_quorum
 
 from .. import selectors
+from ..kinds import kind_of
 from ..models import VoteStatus
 from ..permissions import user_can_manage_vote
 from ._base import vote_view
@@ -26,27 +27,16 @@ POLLING = (
 def _display_context(vote) -> dict:
     published = vote.status == VoteStatus.PUBLISHED
     result = getattr(vote, "result", None) if published else None
-    rows = []
-    grades = []
-    if result is not None:
-        if vote.is_evaluation:
-            grades = list(
-                result.evaluations.select_related("candidate").order_by("candidate__position")
-            )
-        else:
-            rows = sorted(
-                result.candidates.select_related("candidate"),
-                key=lambda cr: (cr.rank or 10**6, cr.candidate.position),
-            )
+    kind = kind_of(vote)
     return {
         "vote": vote,
+        "kind": kind,
         "session": vote.session,
         "quorum": session_quorum(vote.session),
         "received": selectors.ballots_received(vote),
         "published": published,
         "result": result,
-        "rows": rows,
-        "grades": grades,
+        "rows": kind.display_rows(result) if result is not None else [],
         "polling": vote.status in POLLING,
     }
 

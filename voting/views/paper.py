@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from .. import selectors, services
 from ..forms import PaperDecisionForm, PaperKeysForm
+from ..kinds import kind_of
+from ..machine import VOTE_MACHINE
 from ..models import BallotStatus, PaperEntry, VoteStatus
 from ..permissions import user_can_enter_paper, user_can_manage_vote, user_can_scrutinize
 from ._base import vote_view
@@ -22,6 +24,10 @@ def _paper_stage(vote) -> str:
     if vote.status == VoteStatus.CLOSED and not vote.paper_counted:
         return "entering"
     return "done"
+
+
+def _can_edit(vote) -> bool:
+    return VOTE_MACHINE.allows(vote.status, "enter_paper") and not vote.paper_counted
 
 
 @vote_view(user_can_enter_paper)
@@ -54,9 +60,10 @@ def paper_entry(request, vote, slot):
             "entries": entries,
             "form": form,
             "candidates": candidates,
+            "paper_help": kind_of(vote).paper_help(len(candidates)),
             "next_sequence": next_sequence,
             "township": vote.session.term.township,
-            "can_edit": vote.status == VoteStatus.CLOSED and not vote.paper_counted,
+            "can_edit": _can_edit(vote),
             "paper_stage": _paper_stage(vote),
             "crumb_to_votes": not user_can_manage_vote(request.user, vote),
         },
@@ -119,7 +126,7 @@ def paper_check(request, vote):
             "rows": rows,
             "candidates": list(vote.candidates.all()),
             "township": vote.session.term.township,
-            "can_edit": vote.status == VoteStatus.CLOSED and not vote.paper_counted,
+            "can_edit": _can_edit(vote),
             "paper_stage": _paper_stage(vote),
             "crumb_to_votes": not user_can_manage_vote(request.user, vote),
         },

@@ -3,61 +3,28 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from .. import domain, selectors
+from .. import selectors
+from ..kinds import kind_of
 from ..models import Ballot, BallotChannel, SealedBallot, VoteStatus
 from ..permissions import user_can_certify, user_can_manage_vote, user_can_view_results
 from ._base import _counted, vote_view
 
 
-def _evaluation_rows(result):
-    rows = []
-    totals = []
-    for ev in result.evaluations.select_related("candidate"):
-        counts = {"satisfied": ev.satisfied, "basic": ev.basic}
-        totals.append(counts)
-        rows.append(
-            {
-                "ev": ev,
-                "satisfied_rate": domain.percent_2dp(ev.satisfied, result.returned),
-                "both_rate": domain.percent_2dp(ev.satisfied + ev.basic, result.returned),
-                "sub_items": [
-                    (name, c, domain.percent_2dp(c["satisfied"] + c["basic"], result.returned))
-                    for name, c in ev.sub_items.items()
-                ],
-            }
-        )
-    overall = domain.overall_rates(totals, returned=result.returned) if totals else ("—", "—")
-    return rows, overall
-
-
 def _results_context(vote):
+    """The stored result and the rows its kind shows (voting/kinds.py), for both pages."""
     result = getattr(vote, "result", None)
-    rows = []
-    if result is not None and vote.is_evaluation:
-        rows, overall = _evaluation_rows(result)
-        return {
-            "vote": vote,
-            "result": result,
-            "rows": rows,
-            "overall": overall,
-            "township": vote.session.term.township,
-            "session": vote.session,
-        }
-    if result is not None:
-        for cr in result.candidates.select_related("candidate"):
-            rows.append(
-                {
-                    "cr": cr,
-                    "share": domain.yes_share(cr.yes, pass_base=result.pass_base_count),
-                }
-            )
-    return {
+    kind = kind_of(vote)
+    context = {
         "vote": vote,
+        "kind": kind,
         "result": result,
-        "rows": rows,
+        "rows": [],
         "township": vote.session.term.township,
         "session": vote.session,
     }
+    if result is not None:
+        context.update(kind.results_context(result))
+    return context
 
 
 @vote_view(user_can_view_results)

@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from .. import sealing, services
+from ..machine import VOTE_MACHINE
 from ..models import SealedBallot, Vote, VoteStatus
 from ..permissions import user_can_manage_vote, user_can_scrutinize
 from ._base import _pdf, vote_view
@@ -52,7 +53,8 @@ def open_box(request, vote):
     if not vote.is_sealed:
         raise Http404
     error = ""
-    if request.method == "POST" and vote.status == VoteStatus.CLOSED and not vote.box_opened_at:
+    openable = VOTE_MACHINE.allows(vote.status, "open_box") and not vote.box_opened_at
+    if request.method == "POST" and openable:
         typed = request.POST.getlist("slip")
         try:
             opened = services.vote_open_box(actor=request.user, vote=vote, typed_shares=typed)
