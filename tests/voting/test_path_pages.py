@@ -48,3 +48,38 @@ def test_each_officer_is_told_whose_turn_it_is(vote_world):
 
     teller_now = w.client("teller").get(reverse("voting:paper_entry", args=[vote.pk, "A"]))
     assert _turn(teller_now)[1].startswith("等待")
+
+
+def test_a_sealed_vote_shows_the_key_share_slips_and_the_count_page(vote_world, settings):
+    """Before opening, the staff are told to print the key share slips on the console; at the
+    count, the key holders (and the staff) are sent to the count page to open the box."""
+    settings.VOTING_REQUIRE_KEY_CEREMONY = True
+    w, vote = vote_world, vote_world.vote
+    staff = w.users["staff"]
+    console_url = reverse("voting:console", args=[vote.pk])
+    console = w.client("staff").get(console_url)
+    step, turn = _turn(console)
+    assert step == "key_slips" and turn.startswith("轮到您了")
+    assert f'href="{console_url}"' in console.content.decode().split("officer-turn")[1]
+    codes = services.vote_generate_codes(actor=staff, vote=vote, spares=0)
+    services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=0)
+    open_with_ceremony(staff, vote)  # prints the slips, then opens
+    services.ballot_cast(vote_id=vote.pk, typed_code=codes[0], choices="YYNN")
+    page = w.client("staff").get(console_url).content.decode()
+    assert 'data-step="key_slips" data-state="done"' in page
+    assert _turn(w.client("staff").get(console_url))[0] == "close"
+
+    services.vote_close(actor=staff, vote=vote)
+    open_box_url = reverse("voting:open_box", args=[vote.pk])
+    for who, url in (
+        ("chief", reverse("voting:paper_check", args=[vote.pk])),
+        ("staff", console_url),
+    ):
+        response = w.client(who).get(url)
+        step, turn = _turn(response)
+        assert step == "open_box" and turn.startswith("轮到您了"), who
+        assert f'href="{open_box_url}"' in response.content.decode().split("officer-turn")[1]
+    teller = w.client("teller").get(reverse("voting:paper_entry", args=[vote.pk, "A"]))
+    step, turn = _turn(teller)
+    assert step == "open_box" and turn.startswith("等待")
+    assert open_box_url not in teller.content.decode().split("officer-turn")[1]

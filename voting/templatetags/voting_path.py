@@ -1,11 +1,12 @@
-"""{% officer_path vote %}: the guided path after the vote closes (voting/path.py), on every
-page of the vote, marking the current step "your turn" for the officers who hold its role."""
+"""{% officer_path vote %}: the guided path (voting/path.py) — the key share slips before a
+sealed vote opens, then every step after it closes — on every page of the vote, marking the
+current step "your turn" for the officers who hold its role."""
 
 from django import template
 from django.db.models import Count, Q
 
 from ..models import PaperEntry, VoteStatus
-from ..path import CHIEF, CURRENT, SCRUTINEER, STAFF, TELLER, Facts, officer_path
+from ..path import CHIEF, CURRENT, KEY_HOLDERS, SCRUTINEER, STAFF, TELLER, Facts, officer_path
 from ..permissions import (
     user_can_certify,
     user_can_enter_paper,
@@ -13,6 +14,7 @@ from ..permissions import (
     user_can_scrutinize,
 )
 from ..selectors import paper_state
+from ..services import sealed_ballots_required
 
 register = template.Library()
 
@@ -34,6 +36,10 @@ def _facts(vote) -> Facts:
         entered_b=entered["b"],
         open_items=open_items,
         paper_counted=vote.paper_counted,
+        # A draft electronic vote must print its key share slips before opening.
+        sealed=vote.is_sealed
+        or (vote.status == VoteStatus.DRAFT and not vote.paper_mode and sealed_ballots_required()),
+        slips_printed=vote.is_sealed,
     )
 
 
@@ -46,6 +52,7 @@ def officer_path_for(context, vote):
         SCRUTINEER: user_can_scrutinize(user, vote),
         CHIEF: user_can_certify(user, vote),
     }
+    roles[KEY_HOLDERS] = roles[STAFF] or roles[SCRUTINEER]  # the count page's own rule
     facts = _facts(vote)
     steps = officer_path(facts)
     return {
@@ -53,5 +60,8 @@ def officer_path_for(context, vote):
         "steps": steps,
         "facts": facts,
         "mine": {s.key for s in steps if s.state == CURRENT and roles.get(s.role)},
-        "show": vote.status not in (VoteStatus.DRAFT,),
+        "show": vote.status != VoteStatus.DRAFT or facts.sealed,
+        # Where the sealed steps are done, linked for those who may go there.
+        "link_console": roles[STAFF],
+        "link_open_box": roles[KEY_HOLDERS] and vote.is_sealed,
     }
