@@ -108,11 +108,9 @@ def _officers(actor, vote, names):
 
 
 def _ceremony(actor, vote) -> list[str]:
-    """The key ceremony (密钥分发): the demo holds the share slips' typed forms in memory (a
-    real ceremony prints them and the server never sees them again). No key holder named: the
-    vote runs unsealed."""
-    if not services.key_holders_of(vote):
-        return []
+    """The key ceremony (密钥分发), required before any vote opens: the demo holds the share
+    slips' typed forms in memory (a real ceremony prints them and the server never sees them
+    again). Every demo vote names its chief scrutineer and a scrutineer first (_officers)."""
     return [slip.typed for slip in services.vote_key_ceremony(actor=actor, vote=vote).slips]
 
 
@@ -127,9 +125,8 @@ def _run_vote(actor, vote, ballots: list[str], *, publish=True):
     for code, choices in zip(codes, ballots[:present], strict=False):
         services.ballot_cast(vote_id=vote.pk, typed_code=code, choices=choices)
     services.vote_close(actor=actor, vote=vote)
-    if slips:  # 开箱: k key holders present their slips
-        vote.refresh_from_db()
-        services.vote_open_box(actor=actor, vote=vote, typed_shares=slips[: vote.key_threshold])
+    vote.refresh_from_db()  # 开箱: k key holders present their slips
+    services.vote_open_box(actor=actor, vote=vote, typed_shares=slips[: vote.key_threshold])
     services.vote_count(actor=actor, vote=vote)
     services.vote_certify(actor=actor, vote=vote)
     if publish:

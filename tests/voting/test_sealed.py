@@ -432,8 +432,12 @@ def test_the_demo_runs_the_ceremony(db):
     from voting.models import Vote
 
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counted = Vote.objects.filter(status=VoteStatus.PUBLISHED).exclude(public_key="")
-    assert counted.exists()
+    # Every vote the demo opened — the project votes, the run-off and the evaluation — ran
+    # the key ceremony first and was opened with k slips at the count.
+    opened = Vote.objects.exclude(status=VoteStatus.DRAFT).filter(paper_mode=False)
+    assert opened.exists() and not opened.filter(public_key="").exists()
+    counted = Vote.objects.filter(status=VoteStatus.PUBLISHED)
+    assert counted.filter(kind="projects").exists() and counted.filter(kind="evaluation").exists()
     for vote in counted:
         assert vote.sealed_digest and vote.box_opened_at
         assert SealedBallot.objects.filter(vote=vote).count() == vote.result.electronic
