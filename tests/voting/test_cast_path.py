@@ -247,9 +247,11 @@ def test_one_code_sent_by_20_phones_at_once_casts_one_ballot(world):
     assert BallotCode.objects.filter(vote=vote, used=True).count() == 1
 
 
-def test_a_client_guessing_codes_is_throttled_and_the_hall_is_not(vote_world):
+def test_a_client_guessing_codes_is_throttled_and_the_hall_is_not(vote_world, settings):
     """Past the limit of unknown codes a client is answered 429 (even for a real code) until
     the window ends; another client of the hall casts as usual."""
+    # A cache of this test's own: the test Redis is shared with other test runs, which clear it.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     codes = _open(vote_world)
     guesser = Client(REMOTE_ADDR="10.9.8.7")
     statuses = [
@@ -280,3 +282,23 @@ def test_after_the_switch_to_paper_a_phone_that_read_the_vote_is_refused(vote_wo
     assert refused.status_code == 409 and refused.json()["refusal"] == "not_open"
     assert SealedBallot.objects.filter(vote=vote_world.vote).count() == 1
     assert BallotCode.objects.filter(vote=vote_world.vote, used=True).count() == 1
+
+
+def test_a_vote_opened_after_the_process_read_the_open_votes_is_found(vote_world):
+    """The open votes' salts are remembered; a code they do not find is looked up again with
+    the salts read afresh, so a vote opened meanwhile is never refused."""
+    codes = _open(vote_world)
+    client = Client()
+    first = _post(client, "voting:ballot_open_json", {"code": codes[0]})
+    assert first.status_code == 200 and first.json()["vote"] == vote_world.vote.pk
+    staff = vote_world.users["staff"]
+    clist = make_candidate_list(vote_world.township, year=2028)
+    second = services.vote_create(actor=staff, session=vote_world.session, candidate_list=clist)
+    later = services.vote_generate_codes(actor=staff, vote=second, spares=0)
+    services.vote_record_issued(actor=staff, vote=second, slips_issued=9, paper_issued=0)
+    open_with_ceremony(staff, second)
+    found = _post(client, "voting:ballot_open_json", {"code": later[0], "lang": "en"})
+    assert found.status_code == 200 and found.json()["vote"] == second.pk
+    unknown = _post(client, "voting:ballot_open_json", {"code": domain.new_code(), "lang": "en"})
+    assert unknown.status_code == 409
+    assert unknown.json()["message"] == "This code does not belong to an open vote."
