@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from livelihood.transitions import Machine, move
+
 # ---------------------------------------------------------------------------------------------
 # Similarity (Chinese text)
 #
@@ -221,7 +223,8 @@ def intake_token_from_int(value: int, length: int = 7) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Project status transitions (written as data; one check raises a domain error)
+# Project status transitions: a table of named actions (livelihood.transitions). The services
+# apply them (projects.services._base.PROJECT_MACHINE), writing the history row and audit event.
 
 RESERVE = "reserve"
 SHORTLISTING = "shortlisting"
@@ -231,17 +234,33 @@ IMPLEMENTING = "implementing"
 COMPLETED = "completed"
 CANCELLED = "cancelled"
 
+PROJECT = Machine(
+    "project",
+    [
+        # Put forward in the annual plan (or reconsidered by a round after a rejection).
+        move("put_forward", {RESERVE}, SHORTLISTING),
+        # Rejected by a shortlisting round: back to the reserve.
+        move("set_aside", {SHORTLISTING}, RESERVE),
+        # Advanced by the last round when the candidate list is locked.
+        move("make_candidate", {SHORTLISTING}, CANDIDATE),
+        # The vote's outcome: elected, or back to the reserve (C4).
+        move("elect", {CANDIDATE}, ELECTED),
+        move("return_unelected", {CANDIDATE}, RESERVE),
+        # Stage 4: the implementation plan is made; the last progress report says 100 %.
+        move("start", {ELECTED}, IMPLEMENTING),
+        move("complete", {IMPLEMENTING}, COMPLETED),
+        move("cancel", {RESERVE, SHORTLISTING, ELECTED, IMPLEMENTING}, CANCELLED),
+        move("restore", {CANCELLED}, RESERVE),
+    ],
+)
+# Every (from, to) pair has exactly one action, so a caller that names the status it wants
+# (project_set_status) reaches the same action.
+PROJECT_ACTION_BY_MOVE: Mapping[tuple[str, str], str] = {
+    (source, target): action for source, action, target in PROJECT.edges()
+}
 PROJECT_TRANSITIONS: Mapping[str, frozenset[str]] = {
-    RESERVE: frozenset({SHORTLISTING, CANCELLED}),
-    # Rejected or held in a round: back to the reserve; advanced by the last round and the
-    # list locked: candidate.
-    SHORTLISTING: frozenset({RESERVE, CANDIDATE, CANCELLED}),
-    # The vote's outcome: elected, or back to the reserve (C4).
-    CANDIDATE: frozenset({ELECTED, RESERVE}),
-    ELECTED: frozenset({IMPLEMENTING, CANCELLED}),
-    IMPLEMENTING: frozenset({COMPLETED, CANCELLED}),
-    COMPLETED: frozenset(),
-    CANCELLED: frozenset({RESERVE}),
+    state: frozenset(t for (s, t) in PROJECT_ACTION_BY_MOVE if s == state)
+    for state in (RESERVE, SHORTLISTING, CANDIDATE, ELECTED, IMPLEMENTING, COMPLETED, CANCELLED)
 }
 
 
@@ -252,9 +271,17 @@ class TransitionError(ValueError):
         self.target = target
 
 
-def check_transition(current: str, target: str) -> None:
-    if target not in PROJECT_TRANSITIONS.get(current, frozenset()):
+def project_action(current: str, target: str) -> str:
+    """The action that moves a project from ``current`` to ``target``; TransitionError if
+    none does."""
+    action = PROJECT_ACTION_BY_MOVE.get((current, target))
+    if action is None:
         raise TransitionError(current, target)
+    return action
+
+
+def check_transition(current: str, target: str) -> None:
+    project_action(current, target)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,27 +12,26 @@ from decimal import Decimal
 from html import escape
 
 from cycle import domain as cycle_domain
+from livelihood.transitions import Machine, move
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
-# Allowed transitions, as data (one place to read them).
-TRANSITIONS = {
-    QUEUED: {RUNNING, FAILED},
-    RUNNING: {RUNNING, DONE, FAILED},  # RUNNING → RUNNING: a retry after a worker died
-    FAILED: {QUEUED},  # asked again by hand
-    DONE: set(),
-}
+# The report's machine (livelihood.transitions); reports.services.REPORT_MACHINE applies it
+# and writes the audit event, the report's history.
+REPORT = Machine(
+    "report",
+    [
+        # A worker takes it; from RUNNING: a retry after a worker died mid-report.
+        move("start", {QUEUED, RUNNING}, RUNNING),
+        move("finish", {RUNNING}, DONE),
+        # The last attempt failed (or the task could not start it).
+        move("fail", {QUEUED, RUNNING}, FAILED),
+        # Asked again by hand: a failed report, or a queued one the broker lost.
+        move("retry", {FAILED, QUEUED}, QUEUED),
+    ],
+)
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-class TransitionError(ValueError):
-    pass
-
-
-def check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS.get(current, set()):
-        raise TransitionError(f"report cannot go from {current} to {target}")
 
 
 def valid_year(year: int) -> bool:

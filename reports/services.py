@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from congress.audit import AuditAction
 from congress.models import County, Township
 from congress.services import audit_record
+from livelihood.stage_machines import StageMachine
 
 from . import domain
 from .models import ACTIVE_STATUSES, Report, ReportKind, ReportStatus
@@ -36,6 +37,55 @@ logger = logging.getLogger(__name__)
 REPORT_DIR = "reports"
 # Test-only hook: called between writing the temporary file and renaming it into place.
 _before_rename = None
+
+
+# ---------------------------------------------------------------------------------------------
+# The report's state machine (its table is ``domain.REPORT``). A report keeps no history
+# table: the audit event of each action is its history.
+
+AUDITED = {
+    "start": AuditAction.REPORT_START,
+    "finish": AuditAction.REPORT_DONE,
+    "fail": AuditAction.REPORT_FAILED,
+    "retry": AuditAction.REPORT_RETRY,
+}
+
+
+def _refusal(current: str, action: str) -> str:
+    if action == "retry":
+        return _("This report is not waiting or failed.")
+    return _("A report that is “%(status)s” cannot change this way.") % {
+        "status": ReportStatus(current).label
+    }
+
+
+def _record(
+    report: Report,
+    *,
+    action: str,
+    before: str,
+    after: str,
+    actor=None,
+    details: dict | None = None,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=AUDITED[action],
+        obj=report,
+        township=report.township,
+        county=report.county,
+        before={"status": before},
+        after={"status": after, **(details or {})},
+    )
+
+
+# An action saves the status with the fields the service has just set on the locked row.
+REPORT_MACHINE = StageMachine(
+    domain.REPORT,
+    refusal=_refusal,
+    recorder=_record,
+    update_fields=("progress", "error", "attempts", "started_at", "finished_at", "file"),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,31 +176,21 @@ def report_enqueue(*, report_id: int) -> bool:
 def report_retry(*, actor, report: Report) -> Report:
     """Queue a failed report again (or re-send a queued one the broker lost)."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status not in (ReportStatus.FAILED, ReportStatus.QUEUED):
-            raise ValidationError(_("This report is not waiting or failed."))
-        before = report.status
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("township", "county")
+            .get(pk=report.pk)
+        )
         if report.status == ReportStatus.FAILED:
-            domain.check_transition(report.status, ReportStatus.QUEUED)
-            report.status = ReportStatus.QUEUED
             report.progress = 0
             report.error = ""
-            try:
-                with transaction.atomic():
-                    report.save(update_fields=["status", "progress", "error"])
-            except IntegrityError:
-                raise ValidationError(
-                    _("Another report of the same quarter is already being produced.")
-                ) from None
-        audit_record(
-            actor=actor,
-            action=AuditAction.REPORT_RETRY,
-            obj=report,
-            township=report.township,
-            county=report.county,
-            before={"status": before},
-            after={"status": report.status},
-        )
+        try:
+            with transaction.atomic():
+                REPORT_MACHINE.apply(report, "retry", actor=actor)
+        except IntegrityError:
+            raise ValidationError(
+                _("Another report of the same quarter is already being produced.")
+            ) from None
         transaction.on_commit(lambda: report_enqueue(report_id=report.pk))
     return report
 
@@ -287,13 +327,11 @@ def report_generate(*, report_id: int) -> str:
                 return "missing"
             if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
                 return report.status
-            domain.check_transition(report.status, ReportStatus.RUNNING)
-            report.status = ReportStatus.RUNNING
             report.progress = 1
             report.attempts += 1
             report.started_at = timezone.now()
             report.error = ""
-            report.save(update_fields=["status", "progress", "attempts", "started_at", "error"])
+            REPORT_MACHINE.apply(report, "start", details={"attempts": report.attempts})
         from . import pdf
 
         def progress(value: int) -> None:
@@ -307,39 +345,32 @@ def report_generate(*, report_id: int) -> str:
         name = final_name(report)
         _write_atomically(name, data)
         with transaction.atomic():
-            report = Report.objects.select_for_update().get(pk=report_id)
-            domain.check_transition(report.status, ReportStatus.DONE)
+            report = (
+                Report.objects.select_for_update(of=("self",))
+                .select_related("township", "county")
+                .get(pk=report_id)
+            )
             report.file.name = name
-            report.status = ReportStatus.DONE
             report.progress = 100
             report.finished_at = timezone.now()
-            report.save(update_fields=["file", "status", "progress", "finished_at"])
-            audit_record(
-                actor=None,
-                action=AuditAction.REPORT_DONE,
-                obj=report,
-                township=report.township,
-                county=report.county,
-                after={"file": name, "attempts": report.attempts},
+            REPORT_MACHINE.apply(
+                report, "finish", details={"file": name, "attempts": report.attempts}
             )
     return ReportStatus.DONE
 
 
 def report_fail(*, report_id: int, reason: str) -> None:
-    """The last attempt failed: keep the reason for staff to read."""
+    """The last attempt failed: keep the reason for staff to read. A report already done or
+    failed is left as it is."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().filter(pk=report_id).first()
-        if report is None or report.status == ReportStatus.DONE:
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("township", "county")
+            .filter(pk=report_id)
+            .first()
+        )
+        if report is None or report.status in (ReportStatus.DONE, ReportStatus.FAILED):
             return
-        report.status = ReportStatus.FAILED
         report.error = reason[:2000]
         report.finished_at = timezone.now()
-        report.save(update_fields=["status", "error", "finished_at"])
-        audit_record(
-            actor=None,
-            action=AuditAction.REPORT_FAILED,
-            obj=report,
-            township=report.township,
-            county=report.county,
-            after={"error": report.error[:200]},
-        )
+        REPORT_MACHINE.apply(report, "fail", details={"error": report.error[:200]})

@@ -30,6 +30,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from livelihood.transitions import Machine, TransitionRefused, move
+
 # ---------------------------------------------------------------------------------------------
 # Scoring
 
@@ -473,35 +475,35 @@ ANSWERED = "answered"  # the department answered what was done
 REOPENED = "reopened"  # the group re-inspected and found it not fixed
 CLOSED = "closed"  # 销号: the group confirmed the fix
 
-LEDGER_TRANSITIONS: Mapping[str, Mapping[str, str]] = {
-    # action → {from status: to status}
-    "hand_over": {RECORDED: HANDED_OVER},
-    "answer": {HANDED_OVER: ANSWERED, REOPENED: ANSWERED},
-    "close": {ANSWERED: CLOSED},
-    "reopen": {ANSWERED: REOPENED},
-}
+# The ledger item's machine (livelihood.transitions). "record" is how an item begins (it is
+# created RECORDED); "escalate" (督办) is a step of an overdue item that keeps its status. The
+# services apply it (supervision.services.ledger.LEDGER_MACHINE), writing a LedgerEvent and the
+# audit event.
+LEDGER = Machine(
+    "ledger",
+    [
+        move("hand_over", {RECORDED}, HANDED_OVER),
+        move("answer", {HANDED_OVER, REOPENED}, ANSWERED),
+        move("close", {ANSWERED}, CLOSED),
+        move("reopen", {ANSWERED}, REOPENED),
+    ],
+)
 OPEN_STATUSES = frozenset({RECORDED, HANDED_OVER, ANSWERED, REOPENED})
 # Overdue means the department has not answered by the deadline.
 AWAITING_DEPARTMENT = frozenset({HANDED_OVER, REOPENED})
 
-
-class TransitionError(Exception):
-    def __init__(self, action: str, current: str):
-        super().__init__(f"{action} from {current}")
-        self.action = action
-        self.current = current
+TransitionError = TransitionRefused
 
 
 def ledger_next(current: str, action: str) -> str:
     """The status after ``action``; raises TransitionError if not allowed from ``current``."""
-    target = LEDGER_TRANSITIONS.get(action, {}).get(current)
-    if target is None:
-        raise TransitionError(action, current)
-    return target
+    if action not in LEDGER.table:
+        raise TransitionError(LEDGER.name, current, action)
+    return LEDGER.target(current, action)
 
 
 def ledger_actions(current: str) -> list[str]:
-    return [a for a, moves in LEDGER_TRANSITIONS.items() if current in moves]
+    return LEDGER.actions_from(current)
 
 
 def is_overdue(status: str, deadline, today) -> bool:

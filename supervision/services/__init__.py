@@ -18,6 +18,7 @@ from .groups import (
 )
 from .inspections import inspection_record
 from .ledger import (
+    LEDGER_MACHINE,
     item_answer,
     item_close,
     item_create,
@@ -26,7 +27,6 @@ from .ledger import (
     item_reopen,
     project_priority_set,
     rectification_create,
-    set_status,
 )
 from .notifications import notifications_mark_read
 from .plans import PLAN_FIELDS, implementation_plan_ensure, implementation_plan_update
@@ -34,6 +34,7 @@ from .reminders import reminders_send
 from .reports import REPORT_FIELDS, progress_report_submit
 
 __all__ = [
+    "LEDGER_MACHINE",
     "PLAN_FIELDS",
     "REPORT_FIELDS",
     "SUPERVISED",
@@ -61,5 +62,4 @@ __all__ = [
     "rectification_create",
     "reminders_send",
     "ruleset_for",
-    "set_status",
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from congress.audit import AuditAction
 from congress.services import audit_record
 from livelihood.i18n import in_site_language
+from livelihood.stage_machines import StageMachine
 from projects.models import Project
 
 from .. import domain
@@ -36,14 +37,21 @@ from ..permissions import (
 from ._base import SUPERVISED, _require, _today
 from .notifications import _notify_group, _notify_staff, _notify_township_government
 
+# ---------------------------------------------------------------------------------------------
+# The ledger item's state machine (its table is ``domain.LEDGER``)
 
-def _event(item: LedgerItem, *, actor, action: str, before: str, note: str = "") -> None:
+
+def _record(
+    item: LedgerItem, *, action: str, before: str, after: str, actor=None, note: str = ""
+) -> None:
+    """The ledger step (LedgerEvent) and the audit event of one action on an item; also
+    writes the item's first step ("record") and the escalation (督办), which keep no state."""
     LedgerEvent.objects.create(
         item=item,
         by=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         from_status=before,
-        to_status=item.status,
+        to_status=after,
         note=note,
     )
     audit_record(
@@ -52,8 +60,23 @@ def _event(item: LedgerItem, *, actor, action: str, before: str, note: str = "")
         obj=item,
         township=item.township,
         before={"status": before},
-        after={"status": item.status, "note": note[:200]},
+        after={"status": after, "note": note[:200]},
     )
+
+
+def _refusal(current: str, action: str) -> str:
+    return _("A hand-over that is “%(status)s” cannot be changed this way.") % {
+        "status": ItemStatus(current).label
+    }
+
+
+# An action saves the status with the fields the service has just set on the locked item.
+LEDGER_MACHINE = StageMachine(
+    domain.LEDGER,
+    refusal=_refusal,
+    recorder=_record,
+    update_fields=("department", "deadline", "answer", "closed_at", "updated_at"),
+)
 
 
 def _item_create(
@@ -84,7 +107,7 @@ def _item_create(
     )
     item.full_clean()
     item.save()
-    _event(item, actor=actor, action="record", before="", note=title)
+    _record(item, action="record", before="", after=item.status, actor=actor, note=title)
     if department or deadline:
         _hand_over(item, actor=actor, department=department, deadline=deadline, note="")
     return item
@@ -126,23 +149,10 @@ def item_create(
 
 def _locked_item(item: LedgerItem) -> LedgerItem:
     return (
-        LedgerItem.objects.select_for_update()
+        LedgerItem.objects.select_for_update(of=("self",))
         .select_related("project__township", "township")
         .get(pk=item.pk)
     )
-
-
-def set_status(item: LedgerItem, action: str) -> str:
-    """Move the item along the ledger's transitions; returns the status before."""
-    before = item.status
-    try:
-        item.status = domain.ledger_next(before, action)
-    except domain.TransitionError:
-        raise ValidationError(
-            _("A hand-over that is “%(status)s” cannot be changed this way.")
-            % {"status": ItemStatus(before).label}
-        ) from None
-    return before
 
 
 def _hand_over(item, *, actor, department: str, deadline, note: str) -> None:
@@ -153,12 +163,10 @@ def _hand_over(item, *, actor, department: str, deadline, note: str) -> None:
         raise ValidationError({"deadline": _("Set a deadline (限时办结).")})
     if deadline < _today():
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
-    before = set_status(item, "hand_over")
     item.department = department
     item.deadline = deadline
     item.full_clean()
-    item.save()
-    _event(item, actor=actor, action="hand_over", before=before, note=note)
+    LEDGER_MACHINE.apply(item, "hand_over", actor=actor, note=note)
     _notify_township_government(item, kind="item_handed_over")
 
 
@@ -181,11 +189,9 @@ def item_answer(*, actor, item: LedgerItem, answer: str) -> LedgerItem:
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Say what was done.")})
-    before = set_status(item, "answer")
     item.answer = answer
     item.full_clean()
-    item.save()
-    _event(item, actor=actor, action="answer", before=before, note=answer)
+    LEDGER_MACHINE.apply(item, "answer", actor=actor, note=answer)
     _notify_group(item, kind="item_answered")
     return item
 
@@ -195,10 +201,8 @@ def item_close(*, actor, item: LedgerItem, note: str = "") -> LedgerItem:
     """销号: the group re-inspected and confirms the fix."""
     item = _locked_item(item)
     _require(user_can_follow_item(actor, item))
-    before = set_status(item, "close")
     item.closed_at = timezone.now()
-    item.save()
-    _event(item, actor=actor, action="close", before=before, note=note)
+    LEDGER_MACHINE.apply(item, "close", actor=actor, note=note)
     return item
 
 
@@ -217,9 +221,7 @@ def item_reopen(
         if deadline < _today():
             raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
         item.deadline = deadline
-    before = set_status(item, "reopen")
-    item.save()
-    _event(item, actor=actor, action="reopen", before=before, note=reason)
+    LEDGER_MACHINE.apply(item, "reopen", actor=actor, note=reason)
     return item
 
 
@@ -237,15 +239,7 @@ def item_escalate(
         raise ValidationError(_("Only an overdue hand-over is escalated."))
     item.escalated_at = timezone.now()
     item.save(update_fields=["escalated_at", "updated_at"])
-    LedgerEvent.objects.create(
-        item=item,
-        by=actor,
-        action="escalate",
-        from_status=item.status,
-        to_status=item.status,
-        note=note,
-    )
-    audit_record(actor=actor, action=AuditAction.LEDGER_ESCALATE, obj=item, township=item.township)
+    _record(item, action="escalate", before=item.status, after=item.status, actor=actor, note=note)
     _notify_staff(item, kind="item_escalated")
     return item
 
@@ -263,7 +257,11 @@ def rectification_create(
     """整改 after a 基本满意 / 不满意 rating (E4): handed over at once to the project's
     responsible department (or implementing body) with the deadline; ``report_required``: a
     report is due at the next standing-committee meeting."""
-    project = Project.objects.select_for_update().select_related("township").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("township")
+        .get(pk=project.pk)
+    )
     if actor is not None:
         _require(user_can_manage_supervision(actor, project.township))
     if source not in ItemSource.values:
@@ -283,13 +281,11 @@ def rectification_create(
     )
     item.full_clean()
     item.save()
-    _event(item, actor=actor, action="record", before="", note=title)
-    before = set_status(item, "hand_over")
+    _record(item, action="record", before="", after=item.status, actor=actor, note=title)
     item.department = department
     item.deadline = deadline
     item.full_clean()
-    item.save()
-    _event(item, actor=actor, action="hand_over", before=before)
+    LEDGER_MACHINE.apply(item, "hand_over", actor=actor)
     return item
 
 
