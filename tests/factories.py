@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from congress.models import (
     County,
@@ -106,3 +107,191 @@ def user_with_county_role(role: str, *, county=None, prefecture=None, **kwargs):
     user = UserFactory(**kwargs)
     RoleAssignment.objects.create(user=user, role=role, county=county, prefecture=prefecture)
     return user
+
+
+# ---------------------------------------------------------------------------------------------
+# Stateful objects, built through the services (never by writing a status by hand). A state
+# the services reach only at the end of a long path (a project elected by a vote) is reached
+# through the stage's machine, whose apply writes the same history and audit rows.
+
+
+def staff_of(township):
+    """The township's presidium staff account (made once per township)."""
+    from congress.models import RoleAssignment
+
+    found = RoleAssignment.objects.filter(role=Role.STAFF, township=township).first()
+    if found is not None:
+        return found.user
+    return user_with_role(Role.STAFF, township=township, username=f"staff_t{township.pk}")
+
+
+def _path_to(machine, start: str, goal: str) -> list[str]:
+    """The shortest list of actions that takes ``machine`` from ``start`` to ``goal``."""
+    paths = {start: []}
+    frontier = [start]
+    while frontier:
+        following = []
+        for state in frontier:
+            for source, action, target in machine.edges():
+                if source == state and target not in paths:
+                    paths[target] = [*paths[state], action]
+                    following.append(target)
+        frontier = following
+    if goal not in paths:
+        raise ValueError(f"{machine.name}: no path from {start} to {goal}")
+    return paths[goal]
+
+
+def walk(machine, obj, goal: str, **context):
+    """Apply the machine's actions, in order, that bring ``obj`` to the state ``goal``."""
+    for action in _path_to(machine, getattr(obj, machine.field), goal):
+        machine.apply(obj, action, **context)
+    return obj
+
+
+class _ServiceFactory(factory.Factory):
+    """A factory whose objects are made by a service (``_make``), not by ``Model(...)``."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise NotImplementedError("built through the services: use create()")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls._make(**kwargs)
+
+
+class SuggestionFactory(_ServiceFactory):
+    """A suggestion staff entered from a village meeting (projects.services.suggestion_create)."""
+
+    class Meta:
+        model = "projects.Suggestion"
+
+    township = factory.SubFactory(TownshipFactory)
+    title = factory.Sequence(lambda n: f"修建第{n}村路灯")
+    content = "村口到小学的道路晚上没有灯"
+    channel = "village_meeting"
+
+    @classmethod
+    def _make(cls, *, township, **fields):
+        from projects import services
+
+        return services.suggestion_create(actor=staff_of(township), township=township, **fields)
+
+
+class ProjectFactory(_ServiceFactory):
+    """A reserve project (projects.services.project_create), taken to ``status`` by the
+    project machine's actions (each writes its history row and audit event)."""
+
+    class Meta:
+        model = "projects.Project"
+
+    township = factory.SubFactory(TownshipFactory)
+    title = factory.Sequence(lambda n: f"第{n}村道路亮化工程")
+    content = "安装太阳能路灯60盏"
+    estimated_investment = 100
+    implementing_body = "镇政府"
+    deadline = datetime.date(2027, 12, 31)
+    status = "reserve"
+
+    @classmethod
+    def _make(cls, *, township, status, **fields):
+        from projects import services
+        from projects.services._base import PROJECT_MACHINE
+
+        staff = staff_of(township)
+        project = services.project_create(actor=staff, township=township, **fields)
+        return walk(PROJECT_MACHINE, project, status, actor=staff, note="factory")
+
+
+class AnnualPlanFactory(_ServiceFactory):
+    """An annual plan (projects.services.plan_create) with ``projects`` put forward."""
+
+    class Meta:
+        model = "projects.AnnualPlan"
+
+    township = factory.SubFactory(TownshipFactory)
+    year = 2027
+    slots = 3
+    projects = ()
+
+    @classmethod
+    def _make(cls, *, township, projects, **fields):
+        from projects import services
+
+        staff = staff_of(township)
+        plan = services.plan_create(actor=staff, township=township, **fields)
+        if projects:
+            services.plan_add_projects(actor=staff, plan=plan, projects=projects)
+        return plan
+
+
+class LedgerItemFactory(_ServiceFactory):
+    """A hand-over ledger item on an elected project (supervision.services.item_create),
+    taken to ``status`` by the ledger's own services."""
+
+    class Meta:
+        model = "supervision.LedgerItem"
+
+    project = factory.SubFactory(ProjectFactory, status="elected")
+    title = factory.Sequence(lambda n: f"井盖松动{n}")
+    status = "recorded"
+    department = "镇建设办"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
+
+    @classmethod
+    def _make(cls, *, project, title, status, department, deadline):
+        from supervision import services
+
+        staff = staff_of(project.township)
+        item = services.item_create(actor=staff, project=project, title=title)
+        steps = {
+            "handed_over": ["hand_over"],
+            "answered": ["hand_over", "answer"],
+            "reopened": ["hand_over", "answer", "reopen"],
+            "closed": ["hand_over", "answer", "close"],
+        }.get(status, [])
+        for step in steps:
+            if step == "hand_over":
+                services.item_hand_over(
+                    actor=staff, item=item, department=department, deadline=deadline
+                )
+            elif step == "answer":
+                government = user_with_role(Role.GOVERNMENT, township=project.township)
+                services.item_answer(actor=government, item=item, answer="已处理")
+            elif step == "reopen":
+                services.item_reopen(actor=staff, item=item, reason="复查未整改到位")
+            else:
+                services.item_close(actor=staff, item=item, note="复查合格")
+        item.refresh_from_db()
+        return item
+
+
+class ReportFactory(_ServiceFactory):
+    """A township report asked for through reports.services.report_request (the task is
+    queued after commit; tests run inside a transaction, so nothing is sent), taken to
+    ``status`` by the report machine's actions."""
+
+    class Meta:
+        model = "reports.Report"
+
+    township = factory.SubFactory(TownshipFactory)
+    year = 2026
+    quarter = 2
+    status = "queued"
+
+    @classmethod
+    def _make(cls, *, township, year, quarter, status):
+        from reports import services
+
+        report, _created = services.report_request(
+            actor=staff_of(township), township=township, year=year, quarter=quarter
+        )
+        report = type(report).objects.select_related("township", "county").get(pk=report.pk)
+        if status == "done":  # the worker names the file before it finishes
+            walk(services.REPORT_MACHINE, report, "running")
+            report.file.name = services.final_name(report)
+        return walk(services.REPORT_MACHINE, report, status)
