@@ -309,19 +309,10 @@ def project_mark_outcome(*, actor, project: Project, elected: bool) -> Project:
         return project
     if project.status != ProjectStatus.CANDIDATE:
         raise ValidationError(_("Only a candidate project can be elected or returned."))
-    before = project.status
-    _set_status(
+    _set_status(  # the project machine writes the history row and the audit event
         project,
         target,
         actor=actor,
         note=_("Elected by the congress") if elected else _("Not elected; back in the reserve"),
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.PROJECT_OUTCOME,
-        obj=project,
-        **audit_body(project.body),
-        before={"status": before},
-        after={"status": target},
     )
     return project
