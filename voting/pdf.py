@@ -21,28 +21,44 @@ language the requesting user has chosen. WeasyPrint draws them with the Noto CJK
 
 from __future__ import annotations
 
-import base64
-import io
 import subprocess
+import urllib.parse
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import qrcode
-import qrcode.constants
 import weasyprint
 import weasyprint.urls
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
-from PIL import Image
 
-from voting import domain
+from voting import domain, qr
 
 SLIP_COLUMNS = 2
 SLIP_ROWS = 5
 SLIPS_PER_PAGE = SLIP_COLUMNS * SLIP_ROWS
+SLIP_WIDTH_MM, SLIP_HEIGHT_MM = 95, 55
+
+
+def _cut_lines() -> str:
+    """The dashed cut lines of a sheet of slips, as one SVG for the sheet's background (a
+    data: URI). WeasyPrint draws a dashed CSS border dash by dash, about 1,300 rectangles a
+    sheet, which took a third of the time of writing 400 slips; an SVG line's dashes are one
+    PDF operator."""
+    width, height = SLIP_COLUMNS * SLIP_WIDTH_MM, SLIP_ROWS * SLIP_HEIGHT_MM
+    lines = [f'<path d="M{x} 0V{height}"/>' for x in range(0, width + 1, SLIP_WIDTH_MM)]
+    lines += [f'<path d="M0 {y}H{width}"/>' for y in range(0, height + 1, SLIP_HEIGHT_MM)]
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '
+        f'viewBox="0 0 {width} {height}"><g fill="none" stroke="#444" stroke-width="0.25" '
+        f'stroke-dasharray="1.2 0.9">{"".join(lines)}</g></svg>'
+    )
+    return "data:image/svg+xml," + urllib.parse.quote(svg)
+
+
+CUT_LINES = _cut_lines()
 
 # Paper ballots: landscape, so that the 主要内容 column has room; A3 scales the type up.
 PAPER_SIZES = {
@@ -130,26 +146,15 @@ def slip_payload(ballot_url: str, code: str) -> str:
     return f"{ballot_url}#{code}"
 
 
-QR_QUIET_ZONE = 4  # modules of white the QR standard asks for around the symbol
+QR_QUIET_ZONE = qr.QUIET_ZONE
 
 
 def qr_image(payload: str) -> SafeString:
-    """An ``<img>`` of the QR code (error correction M, with its quiet zone): a 1-bit PNG with
-    one pixel per module, as a data: URI, drawn unsmoothed (``image-rendering: pixelated``)
-    so the modules stay sharp at any size. WeasyPrint lays out 400 of these several times
-    faster than inline SVG paths."""
-    qr = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_ZONE, box_size=1
-    )
-    qr.add_data(payload)
-    qr.make(fit=True)
-    matrix = qr.get_matrix()
-    image = Image.new("1", (len(matrix), len(matrix)), 1)
-    image.putdata([0 if dark else 1 for row in matrix for dark in row])
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return mark_safe(f'<img class="qr" alt="" src="data:image/png;base64,{encoded}">')
+    """An ``<img>`` of the QR code (error correction M, with its quiet zone): a grayscale PNG
+    with one pixel per module, as a data: URI, drawn unsmoothed (``image-rendering:
+    pixelated``) so the modules stay sharp at any size. WeasyPrint lays out 400 of these
+    several times faster than inline SVG paths, and writes them faster than vector QR codes."""
+    return mark_safe(f'<img class="qr" alt="" src="{qr.qr_png_data_uri(payload)}">')  # noqa: S308
 
 
 def pdf_text(data: bytes) -> str:
@@ -282,6 +287,7 @@ def render_code_slips(*, vote, codes: list[str], ballot_url: str) -> bytes:
         "ballot_url": ballot_url,
         "limit_text": _limit_text(vote, vote.candidates.count()),
         "pages": pages,
+        "cut_lines": CUT_LINES,
     }
     return _render("voting/pdf/code_slips.html", context, number_pages=False)
 
