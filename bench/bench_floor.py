@@ -124,10 +124,12 @@ def _run(args: argparse.Namespace) -> int:
                 if warm.error_count:
                     print(f"[bench] warm-up errors: {warm.errors}", file=sys.stderr)
         before = _count_rows()
+        cpu_before = _server_cpu(server)
         with harness.step(f"burst, {args.requests} requests at concurrency {args.concurrency}"):
             result = harness.run_load(
                 url, requests=args.requests, concurrency=args.concurrency, timeout=args.timeout
             )
+        cpu_after = _server_cpu(server)
         after = _count_rows()
         server_description = server.describe()
     except BaseException:
@@ -151,6 +153,7 @@ def _run(args: argparse.Namespace) -> int:
             ("client", "asyncio, separate process, new connection per request"),
             ("warm-up", f"{args.warmup} requests (not measured)"),
             *harness.latency_rows(result),
+            _cpu_row(cpu_before, cpu_after, result.ok),
             (
                 "rows inserted",
                 f"{inserted} (successful requests: {result.ok}) "
@@ -160,6 +163,26 @@ def _run(args: argparse.Namespace) -> int:
         ],
     )
     return 0 if rows_ok and not result.error_count and not result.timed_out else 1
+
+
+def _server_cpu(server: harness.Gunicorn) -> tuple[float, float]:
+    """CPU seconds of gunicorn (master and workers) and of PostgreSQL so far (bench_vote's
+    /proc sampling; the embedded server's backends included, ended ones too)."""
+    from bench.bench_vote import _postmaster_pid, _tree_cpu
+
+    pid = server.process.pid if server.process else None
+    return _tree_cpu(pid), _tree_cpu(_postmaster_pid())
+
+
+def _cpu_row(before: tuple[float, float], after: tuple[float, float], ok: int) -> tuple[str, str]:
+    gunicorn, postgres = after[0] - before[0], after[1] - before[1]
+    if not ok:
+        return ("server CPU", "n/a")
+    return (
+        "server CPU",
+        f"{(gunicorn + postgres) / ok * 1000:.2f} ms per request (gunicorn "
+        f"{gunicorn / ok * 1000:.2f} + PostgreSQL {postgres / ok * 1000:.2f})",
+    )
 
 
 if __name__ == "__main__":
