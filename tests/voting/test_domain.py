@@ -273,3 +273,57 @@ def test_paper_sequences_compared_position_by_position():
     mismatches = d.compare_entries(a, b)
     assert [m.sequence for m in mismatches] == [2, 4]
     assert mismatches[1].a is None
+
+
+# --- steps both kinds share -----------------------------------------------------------------
+
+
+def test_marks_are_checked_against_the_kind_s_length_and_alphabet():
+    d.check_marks("SB", length=2, allowed=d.EVAL_MARKS)
+    with pytest.raises(d.VoteRuleError):
+        d.check_marks("SY", length=2, allowed=d.EVAL_MARKS)
+    with pytest.raises(d.VoteRuleError):
+        d.check_marks("S", length=2, allowed=d.EVAL_MARKS)
+
+
+def test_blank_status_is_none_for_a_marked_ballot():
+    assert d.blank_status("---", blank_policy="valid_abstain") == d.BLANK
+    assert d.blank_status("---", blank_policy="invalid") == d.INVALID
+    assert d.blank_status("-Y-", blank_policy="invalid") is None
+
+
+def test_the_box_count_is_shared():
+    t = d.Tally()
+    marks = list(
+        d.counted_ballots(t, [("YN", "valid"), ("--", "blank"), ("YY", "invalid"), ("NN", "valid")])
+    )
+    assert marks == ["YN", "--", "NN"]  # the invalid ballot counts as returned only
+    assert (t.returned, t.valid, t.invalid, t.blank) == (4, 3, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("keys", "parsed"),
+    [
+        ("1 2 3", ("YNA", "", False)),
+        ("093?", ("-?A", "", True)),
+        ("x", ("---", "invalid", False)),
+        ("B", ("---", "", False)),
+        (" b ? ", ("---", "", True)),
+    ],
+)
+def test_paper_keys(keys, parsed):
+    assert d.parse_keys(keys, digits=d.PAPER_DIGITS, length=3) == parsed
+
+
+@pytest.mark.parametrize("keys", ["12", "1234", "124", "", "?", "XX"])
+def test_paper_keys_refused(keys):
+    with pytest.raises(d.VoteRuleError) as caught:
+        d.parse_keys(keys, digits=d.PAPER_DIGITS, length=3)
+    assert caught.value.code == "paper_keys" and caught.value.params == {"count": 3}
+
+
+def test_a_teller_types_4_only_when_abstaining_is_allowed():
+    without = d.digits_for(d.evaluation_marks(allows_abstain=False), d.EVALUATION_DIGITS)
+    assert "4" not in without and without["1"] == d.SATISFIED
+    with_abstain = d.digits_for(d.evaluation_marks(allows_abstain=True), d.EVALUATION_DIGITS)
+    assert with_abstain["4"] == d.ABSTAIN
