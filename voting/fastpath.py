@@ -24,6 +24,7 @@ exactly one database round trip (and one Redis read, the guessed-code throttle).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -217,15 +218,26 @@ def shell() -> tuple[bytes, str]:
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def shell_response(if_none_match: str = "") -> Response:
+@lru_cache(maxsize=1)
+def _shell_gzip() -> bytes:
+    return gzip.compress(shell()[0], compresslevel=9, mtime=0)
+
+
+def shell_response(if_none_match: str = "", accept_encoding: str = "") -> Response:
     body, etag = shell()
     headers = [
         ("Content-Type", "text/html; charset=utf-8"),
         ("Cache-Control", f"public, max-age={SHELL_MAX_AGE}"),
-        ("ETag", etag),
+        ("Vary", "Accept-Encoding"),
         *_security_headers(),
     ]
-    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+    if "gzip" in accept_encoding.lower():
+        # 12 kB -> 4.5 kB over the hall's Wi-Fi; compressed once per process.
+        body = _shell_gzip()
+        headers += [("Content-Encoding", "gzip"), ("ETag", etag[:-1] + '-gz"')]
+    else:
+        headers.append(("ETag", etag))
+    if if_none_match and dict(headers)["ETag"] in [t.strip() for t in if_none_match.split(",")]:
         return 304, headers, b""
     return 200, headers, body
 
@@ -460,7 +472,9 @@ def _handle(environ) -> Response:
     if path == SHELL_PATH:
         if method not in ("GET", "HEAD"):
             return 405, [("Allow", "GET, HEAD")], b""
-        return shell_response(environ.get("HTTP_IF_NONE_MATCH", ""))
+        return shell_response(
+            environ.get("HTTP_IF_NONE_MATCH", ""), environ.get("HTTP_ACCEPT_ENCODING", "")
+        )
     if method != "POST":
         return 405, [("Allow", "POST")], b""
     handler = open_ballot if path == OPEN_PATH else cast

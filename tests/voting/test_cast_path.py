@@ -1,6 +1,7 @@
 """The hall's cast path (issue 16): a static ballot shell and a JSON cast whose only authority
 is the code in its body — one SQL statement, sealed before it, exactly once."""
 
+import gzip
 import io
 import json
 import threading
@@ -64,6 +65,9 @@ def test_the_shell_sets_no_cookie_and_is_the_same_for_everyone(vote_world):
     assert set(strings) == {"zh-hans", "en"}
     again = Client().get(reverse("voting:ballot_shell"), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+    packed = Client().get(reverse("voting:ballot_shell"), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert packed["Content-Encoding"] == "gzip" and packed["ETag"] != first["ETag"]
+    assert gzip.decompress(packed.content) == first.content
 
 
 def test_a_code_opens_its_ballot_and_casts_once_with_no_cookie(vote_world):

@@ -237,7 +237,11 @@ def ballot_shell(request):
     """The ballot shell: the same bytes for everyone, cacheable."""
     if request.method not in ("GET", "HEAD"):
         return _as_django(405, [("Allow", "GET, HEAD")], b"")
-    return _as_django(*fastpath.shell_response(request.headers.get("If-None-Match", "")))
+    return _as_django(
+        *fastpath.shell_response(
+            request.headers.get("If-None-Match", ""), request.headers.get("Accept-Encoding", "")
+        )
+    )
 
 
 def _json_view(handler):
