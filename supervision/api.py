@@ -42,12 +42,15 @@ class SupervisionGroupSerializer(serializers.ModelSerializer):
 
 
 class LedgerItemSerializer(serializers.ModelSerializer):
+    # ``project`` is null for a 微建议 handed over without a project; ``township`` or
+    # ``county`` (exactly one) is the congress body the item belongs to.
     class Meta:
         model = LedgerItem
         fields = [
             "id",
             "project",
             "township",
+            "county",
             "kind",
             "source",
             "title",

@@ -1,6 +1,8 @@
 """Demo data for stage 4: the model town's (青石镇) elected 2026 projects with confirmed
 groups, implementation plans, progress reports (one over budget), inspections, and hand-overs
-in every state. Idempotent: a second run changes nothing."""
+in every state; and 青山县's congress supervising its own elected projects (督办领导 and
+committees, two concentrated supervisions, two hearings) — only once the county's vote has
+elected them. Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -67,6 +69,11 @@ def _d(year, month, day) -> datetime.date:
 
 
 def load_demo() -> list[str]:
+    """The model town's supervision, then the county congress's (issue 17)."""
+    return _load_township_demo() + load_county_demo()
+
+
+def _load_township_demo() -> list[str]:
     try:
         township = Township.objects.get(code="330999101")
     except Township.DoesNotExist:
@@ -261,6 +268,111 @@ def _light_inspection(group, *, staff, gov) -> None:
         department=project.implementing_body or "镇建设办",
         deadline=timezone.localdate() + datetime.timedelta(days=10),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# 青山县人民代表大会常务委员会 supervising the county's own elected projects (issue 17)
+
+COUNTY_CODE = "330999"
+# 常委会领导督办: each elected project is supervised by one standing-committee leader.
+COUNTY_LEADERS = (
+    "常委会主任 周建华",
+    "常委会副主任 李明辉",
+    "常委会副主任 陈晓燕",
+    "常委会副主任 黄志强",
+)
+
+
+def load_county_demo() -> list[str]:
+    """青山县's committees (the usual list), and — when its plan's projects have been elected
+    by the county's vote — 督办 leaders, committees, two concentrated supervisions and two
+    hearings. The demo never fakes the vote: without elected projects only the committees
+    are set up and the note says what is missing."""
+    from congress.models import County, RoleAssignment
+
+    county = County.objects.filter(code=COUNTY_CODE).first()
+    if county is None:
+        return []
+    assignment = (
+        RoleAssignment.objects.filter(county=county, township__isnull=True, role="staff")
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if assignment is None:
+        return []
+    return county_supervision_demo(county, actor=assignment.user)
+
+
+def county_supervision_demo(county, *, actor, today: datetime.date | None = None) -> list[str]:
+    from .models import Hearing, ProjectOversight
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        units = [u for u in services.county_units_ensure(actor=actor, county=county) if u.active]
+        projects = list(
+            Project.objects.filter(county=county, status__in=services.SUPERVISED).order_by("pk")
+        )
+        if not projects:
+            return [
+                f"county supervision: {len(units)} committees for {county.name}; no elected "
+                "county project yet (the county vote has not elected the plan)"
+            ]
+        if ProjectOversight.objects.filter(project__county=county).exists():
+            return []
+        for n, project in enumerate(projects):
+            services.oversight_set(
+                actor=actor,
+                project=project,
+                leader_name=COUNTY_LEADERS[n % len(COUNTY_LEADERS)],
+                # each committee or office follows one or two projects
+                unit=units[n % len(units)] if units else None,
+            )
+        year = today.year
+        rounds = [d for d in services.county_round_dates(county, year) if d <= today][-2:]
+        for n, day in enumerate(rounds):
+            visited = projects[n::2] or projects
+            first = visited[0]
+            services.round_record(
+                actor=actor,
+                county=county,
+                date=day,
+                projects=visited,
+                notes="察看施工现场，听取实施单位汇报，查阅资金拨付台账。",
+                findings=[
+                    services.Finding(
+                        project=first,
+                        title="资金拨付进度滞后于工程进度" if n == 0 else "部分路段施工围挡不规范",
+                        department=first.implementing_body or "县财政局",
+                        deadline=timezone.localdate() + datetime.timedelta(days=20),
+                    )
+                ],
+            )
+        hearings = (
+            (
+                datetime.date(year, 7, 22),
+                "directors",
+                "一、加快前期工作，确保年内开工；二、严格资金监管。",
+            ),
+            (
+                datetime.date(year, 10, 21),
+                "directors",
+                "一、对进度滞后项目挂图作战；二、做好群众宣传。",
+            ),
+        )
+        for day, body, opinions in hearings:
+            if day > today or Hearing.objects.filter(county=county, date=day).exists():
+                continue
+            services.hearing_record(
+                actor=actor,
+                county=county,
+                date=day,
+                body=body,
+                projects=projects,
+                opinions=opinions,
+                follow_ups=[services.Finding(project=projects[-1], title="年底前完成主体工程")],
+            )
+    return [f"county supervision: {len(projects)} projects under 督办 in {county.name}"]
 
 
 def summary() -> dict[str, int]:

@@ -226,3 +226,140 @@ class ReopenForm(forms.Form):
 class PriorityForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+# ---------------------------------------------------------------------------------------------
+# A county congress's supervision (issue 17)
+
+
+def _county_logins(county):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(roles__county=county, roles__township__isnull=True, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+class OversightForm(forms.Form):
+    leader_name = forms.CharField(
+        label=_("supervising leader (督办领导)"),
+        max_length=60,
+        help_text=_("The standing-committee leader who supervises the project."),
+    )
+    leader_user = UserChoiceField(
+        queryset=None,
+        required=False,
+        label=_("leader's login (receives reminders)"),
+    )
+    unit = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("responsible committee or office")
+    )
+
+    def __init__(self, *args, county, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import SupervisionUnit
+
+        self.fields["leader_user"].queryset = _county_logins(county)
+        self.fields["unit"].queryset = SupervisionUnit.objects.filter(county=county, active=True)
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    position = forms.IntegerField(label=_("order"), min_value=0, initial=0, widget=NumberInput())
+    contact = UserChoiceField(
+        queryset=None, required=False, label=_("contact (receives reminders)")
+    )
+    active = forms.BooleanField(label=_("in use"), required=False, initial=True)
+
+    def __init__(self, *args, county, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = _county_logins(county)
+
+
+class CountySettingsForm(forms.Form):
+    every_months = forms.IntegerField(
+        label=_("concentrated supervision every (months)"),
+        min_value=1,
+        max_value=12,
+        widget=NumberInput(),
+    )
+    first_month = forms.IntegerField(
+        label=_("first round in month"), min_value=1, max_value=12, widget=NumberInput()
+    )
+    day_of_month = forms.IntegerField(
+        label=_("on day of the month"), min_value=1, max_value=31, widget=NumberInput()
+    )
+    remind_days_before = forms.IntegerField(
+        label=_("remind (days before)"), min_value=0, max_value=60, widget=NumberInput()
+    )
+
+
+class _CountyProjectsForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=DATE)
+    projects = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label=_("projects")
+    )
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = projects
+        self.fields["date"].initial = timezone.localdate()
+
+
+class RoundForm(_CountyProjectsForm):
+    notes = forms.CharField(
+        label=_("findings"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].label = _("projects visited")
+
+
+class HearingForm(_CountyProjectsForm):
+    body = forms.ChoiceField(label=_("meeting"), choices=())
+    opinions = forms.CharField(
+        label=_("opinions issued (审议意见)"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+    field_order = ["date", "body", "projects", "opinions"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import HearingBody
+
+        self.fields["body"].choices = HearingBody.choices
+        self.fields["projects"].label = _("reports heard")
+        self.order_fields(self.field_order)
+
+
+class FindingForm(forms.Form):
+    """One finding (or follow-up item): a ledger item on one of the projects ticked."""
+
+    project = forms.ModelChoiceField(queryset=None, required=False, label=_("project"))
+    title = forms.CharField(label=_("problem"), max_length=200, required=False)
+    department = forms.CharField(label=_("department handed to"), max_length=100, required=False)
+    deadline = forms.DateField(label=_("deadline (限时办结)"), required=False, widget=DATE)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and not data.get("project"):
+            self.add_error("project", _("Choose the project the item concerns."))
+        if data.get("project") and not data.get("title"):
+            self.add_error("title", _("Say what was found."))
+        return data
+
+
+FindingFormSet = forms.formset_factory(FindingForm, extra=3, max_num=20)

@@ -11,11 +11,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress.models import Deputy, Township
+from congress.models import County, Deputy, Township
 from livelihood.text import CleanTextMixin
 from projects.models import AnnualPlan, Project, Suggestion
 
-from . import domain
+from . import domain, schedule
 
 User = settings.AUTH_USER_MODEL
 
@@ -345,6 +345,8 @@ class ItemSource(models.TextChoices):
     RESIDENT = "resident", _("Residents' suggestion")
     EVALUATION = "evaluation", _("Satisfaction evaluation")
     STAFF = "staff", _("Presidium")
+    ROUND = "round", _("Concentrated supervision (集中督查)")
+    HEARING = "hearing", _("Hearing (审议意见)")
 
 
 class ItemStatus(models.TextChoices):
@@ -356,16 +358,38 @@ class ItemStatus(models.TextChoices):
 
 
 class LedgerItem(CleanTextMixin, models.Model):
-    """One problem in the hand-over ledger (U6), or a rectification (整改, E4)."""
+    """One problem in the hand-over ledger (U6), or a rectification (整改, E4).
+
+    It belongs to a township or to a county congress (exactly one, like a project). It
+    concerns an elected project, or none: a 微建议 raised at a liaison station is handed over
+    on its own (issue 20)."""
 
     line_text_fields = ("title",)
     multiline_text_fields = ("detail", "answer")
 
     project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, related_name="ledger_items", verbose_name=_("project")
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_items",
+        verbose_name=_("project"),
     )
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("township"),
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("county"),
     )
     kind = models.CharField(
         _("kind"), max_length=14, choices=ItemKind.choices, default=ItemKind.PROBLEM
@@ -388,6 +412,22 @@ class LedgerItem(CleanTextMixin, models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("residents' suggestion"),
+    )
+    supervision_round = models.ForeignKey(
+        "SupervisionRound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("concentrated supervision"),
+    )
+    hearing = models.ForeignKey(
+        "Hearing",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("hearing"),
     )
     title = models.CharField(_("problem"), max_length=200)
     detail = models.TextField(_("detail"), max_length=4000, blank=True)
@@ -416,12 +456,18 @@ class LedgerItem(CleanTextMixin, models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["township", "status"]),
+            models.Index(fields=["county", "status"]),
             models.Index(fields=["project", "status"]),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="recorded") | (~Q(department="") & Q(deadline__isnull=False)),
                 name="item_handed_has_department_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(township__isnull=False, county__isnull=True)
+                | Q(township__isnull=True, county__isnull=False),
+                name="item_one_body",
             ),
         ]
 
@@ -430,6 +476,17 @@ class LedgerItem(CleanTextMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("supervision:item_detail", args=[self.pk])
+
+    @property
+    def body(self):
+        """The township or the county congress the item belongs to."""
+        return self.township if self.township_id else self.county
+
+    @property
+    def where(self) -> str:
+        """What the item is about, for lists: the project's title, or the body's name for a
+        hand-over without a project (a 微建议)."""
+        return self.project.title if self.project_id else self.body.name
 
     @property
     def is_open(self) -> bool:
@@ -500,6 +557,8 @@ class NotificationKind(models.TextChoices):
     ITEM_ESCALATED = "item_escalated", _("Hand-over escalated (督办)")
     ITEM_ANSWERED = "item_answered", _("Hand-over answered: re-inspect")
     ITEM_HANDED_OVER = "item_handed_over", _("Problem handed over to you")
+    DUTY_DAY = "duty_day", _("Reception day reminder")
+    ROUND_DUE = "round_due", _("Concentrated supervision coming (集中督查)")
 
 
 class Notification(models.Model):
@@ -526,3 +585,202 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.subject}"
+
+
+# ---------------------------------------------------------------------------------------------
+# A county congress's supervision (issue 17): 督办 leaders, special committees and offices,
+# concentrated supervision (集中督查) and hearings (听取审议).
+
+
+class SupervisionUnit(models.Model):
+    """A special committee (专门委员会) or office of the county's standing committee that
+    follows one or more of the county's elected projects. The list is configurable per county;
+    its defaults are seeded by ``services.county_units_ensure`` (never on a GET)."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="supervision_units", verbose_name=_("county")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    contact = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact (receives reminders)"),
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("special committee or office")
+        verbose_name_plural = _("special committees and offices")
+        ordering = ["county_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="unit_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CountySupervisionSettings(models.Model):
+    """When a county's concentrated supervision (集中督查) takes place: every ``every_months``
+    months from ``first_month``, on ``day_of_month``; reminders ``remind_days_before``."""
+
+    county = models.OneToOneField(
+        County,
+        on_delete=models.CASCADE,
+        related_name="supervision_settings",
+        verbose_name=_("county"),
+    )
+    every_months = models.PositiveSmallIntegerField(
+        _("concentrated supervision every (months)"),
+        default=schedule.ROUND_EVERY_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    first_month = models.PositiveSmallIntegerField(
+        _("first round in month"),
+        default=schedule.ROUND_FIRST_MONTH,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    day_of_month = models.PositiveSmallIntegerField(
+        _("on day of the month"),
+        default=schedule.ROUND_DAY,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind (days before)"),
+        default=schedule.ROUND_REMIND_DAYS,
+        validators=[MaxValueValidator(60)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("county supervision settings")
+        verbose_name_plural = _("county supervision settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_months__gte=1, every_months__lte=12), name="round_every_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_month__gte=1, first_month__lte=12), name="round_first_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(day_of_month__gte=1, day_of_month__lte=31), name="round_day_range"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.county)
+
+
+class ProjectOversight(models.Model):
+    """An elected county project's 督办领导 (a standing-committee leader) and the special
+    committee or office responsible for following it."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="oversight", verbose_name=_("project")
+    )
+    leader_name = models.CharField(_("supervising leader (督办领导)"), max_length=60)
+    leader_user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("leader's login (receives reminders)"),
+    )
+    unit = models.ForeignKey(
+        SupervisionUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="oversights",
+        verbose_name=_("responsible committee or office"),
+    )
+    set_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("supervising leader and committee")
+        verbose_name_plural = _("supervising leaders and committees")
+
+    def __str__(self):
+        return f"{self.project} · {self.leader_name}"
+
+
+class SupervisionRound(CleanTextMixin, models.Model):
+    """A concentrated supervision (集中督查) held by the county's standing committee: the date,
+    the projects visited, what was found (each finding a hand-over ledger item)."""
+
+    multiline_text_fields = ("notes",)
+
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        related_name="supervision_rounds",
+        verbose_name=_("county"),
+    )
+    date = models.DateField(_("date"))
+    projects = models.ManyToManyField(
+        Project, related_name="supervision_rounds", verbose_name=_("projects visited")
+    )
+    notes = models.TextField(_("findings"), max_length=4000, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("concentrated supervision")
+        verbose_name_plural = _("concentrated supervisions")
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return _("Concentrated supervision on %(date)s") % {"date": self.date}
+
+    def get_absolute_url(self):
+        return reverse("supervision:round_detail", args=[self.pk])
+
+
+class HearingBody(models.TextChoices):
+    DIRECTORS = "directors", _("Council of chairpersons (主任会议)")
+    STANDING_COMMITTEE = "standing", _("Standing committee meeting (常委会会议)")
+
+
+class Hearing(CleanTextMixin, models.Model):
+    """听取审议: a 主任会议 or 常委会会议 that heard the government's report on the projects,
+    with the opinions it issued (审议意见); follow-up items go to the hand-over ledger."""
+
+    multiline_text_fields = ("opinions",)
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="hearings", verbose_name=_("county")
+    )
+    date = models.DateField(_("date"))
+    body = models.CharField(_("meeting"), max_length=10, choices=HearingBody.choices)
+    projects = models.ManyToManyField(
+        Project, related_name="hearings", verbose_name=_("reports heard")
+    )
+    opinions = models.TextField(_("opinions issued (审议意见)"), max_length=8000)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return _("%(meeting)s on %(date)s") % {
+            "meeting": self.get_body_display(),
+            "date": self.date,
+        }
+
+    def get_absolute_url(self):
+        return reverse("supervision:hearing_detail", args=[self.pk])

@@ -5,36 +5,60 @@
 - deputies in a project's supervision group: inspections, hand-overs, re-inspection (销号);
 - every role in the township, its deputies and the county's reviewers: read (reviewers only
   read).
+
+A county congress's own projects (issue 17) are supervised by the county's staff
+(县人大常委会工作人员): 督办 leaders and committees, concentrated supervision, hearings and the
+county's hand-over ledger; the county's other roles and its (or its prefecture's) reviewers
+read. Township staff never reach them. Every predicate taking a ``body`` accepts a township
+or a county.
 """
 
 from __future__ import annotations
 
-from congress.models import Role
-from congress.permissions import get_scope, user_can_manage_township, user_can_view_township
+from congress.models import County, Role
+from congress.permissions import (
+    get_scope,
+    user_can_manage_county_congress,
+    user_can_manage_township,
+    user_can_view_county_congress,
+    user_can_view_township,
+)
 
 
-def user_can_view_supervision(user, township) -> bool:
-    return user_can_view_township(user, township)
+def _is_county(body) -> bool:
+    return isinstance(body, County)
 
 
-def user_can_manage_supervision(user, township) -> bool:
-    """Groups (propose, adjust, confirm), priorities, escalation: presidium staff."""
-    return user_can_manage_township(user, township)
+def user_can_view_supervision(user, body) -> bool:
+    if _is_county(body):
+        return user_can_view_county_congress(user, body)
+    return user_can_view_township(user, body)
 
 
-def user_is_government(user, township) -> bool:
-    return township.pk in get_scope(user).townships_with(Role.GOVERNMENT)
+def user_can_manage_supervision(user, body) -> bool:
+    """Groups (propose, adjust, confirm), priorities, escalation: presidium staff; a county's
+    督办 assignments, rounds and hearings: the county's staff."""
+    if _is_county(body):
+        return user_can_manage_county_congress(user, body)
+    return user_can_manage_township(user, body)
+
+
+def user_is_government(user, body) -> bool:
+    scope = get_scope(user)
+    if _is_county(body):
+        return body.pk in scope.counties_with(Role.GOVERNMENT)
+    return body.pk in scope.townships_with(Role.GOVERNMENT)
 
 
 def user_can_report_progress(user, project) -> bool:
     """Implementation plans and progress reports: the government liaison, and staff."""
-    return user_can_manage_township(user, project.township) or user_is_government(
-        user, project.township
-    )
+    body = project.body
+    return user_can_manage_supervision(user, body) or user_is_government(user, body)
 
 
 def user_can_answer_item(user, item) -> bool:
-    return user_can_report_progress(user, item.project)
+    body = item.body
+    return user_can_manage_supervision(user, body) or user_is_government(user, body)
 
 
 def member_deputy_ids(group) -> set[int]:
@@ -62,10 +86,14 @@ def _group_of(project):
 def user_can_inspect(user, project) -> bool:
     """Record an inspection, raise a problem, hand it over, re-inspect (销号 or reopen):
     members of the project's confirmed group, and staff."""
-    return user_can_manage_township(user, project.township) or user_is_group_member(
+    return user_can_manage_supervision(user, project.body) or user_is_group_member(
         user, _group_of(project)
     )
 
 
 def user_can_follow_item(user, item) -> bool:
+    """Hand over, close, reopen: as for the item's project; an item without a project (a
+    微建议) is followed by the body's staff."""
+    if item.project_id is None:
+        return user_can_manage_supervision(user, item.body)
     return user_can_inspect(user, item.project)

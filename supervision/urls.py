@@ -23,4 +23,19 @@ urlpatterns = [
     path("supervision/my/", views.my, name="my"),
     path("notifications/", views.notifications, name="notifications"),
     path("progress/<int:pk>/", views.public_project, name="public_project"),
+    # A county congress's own projects (issue 17)
+    path("counties/<int:pk>/supervision/", views.county_overview, name="county_overview"),
+    path("counties/<int:pk>/supervision/ledger/", views.county_ledger, name="county_ledger"),
+    path("counties/<int:pk>/supervision/units/", views.county_units, name="county_units"),
+    path("counties/<int:pk>/supervision/settings/", views.county_settings, name="county_settings"),
+    path("counties/<int:pk>/supervision/rounds/new/", views.round_create, name="round_create"),
+    path("counties/<int:pk>/supervision/hearings/", views.hearing_list, name="hearing_list"),
+    path(
+        "counties/<int:pk>/supervision/hearings/new/",
+        views.hearing_create,
+        name="hearing_create",
+    ),
+    path("supervision/projects/<int:pk>/oversight/", views.oversight_edit, name="oversight_edit"),
+    path("supervision/rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("supervision/hearings/<int:pk>/", views.hearing_detail, name="hearing_detail"),
 ]

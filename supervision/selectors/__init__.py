@@ -6,6 +6,15 @@ re-exported here, so callers keep writing ``from supervision import selectors``.
 
 from ._base import AWAITING, OPEN, SUPERVISED
 from .cadence import cadence_rows, project_dues, rules_for
+from .county import (
+    county_hearings,
+    county_project_oversight,
+    county_projects,
+    county_round_schedule,
+    county_rounds,
+    county_supervision_settings,
+    county_units,
+)
 from .groups import group_for_user, group_members, my_groups, plan_groups
 from .ledger import item_events, items_visible_to, ledger_list, my_open_items, overdue_items
 from .notifications import notifications_for, unread_count
@@ -24,6 +33,13 @@ __all__ = [
     "OPEN",
     "SUPERVISED",
     "cadence_rows",
+    "county_hearings",
+    "county_project_oversight",
+    "county_projects",
+    "county_round_schedule",
+    "county_rounds",
+    "county_supervision_settings",
+    "county_units",
     "group_for_user",
     "group_members",
     "item_events",

@@ -15,14 +15,20 @@ OPEN = tuple(domain.OPEN_STATUSES)
 
 
 def _township_filter(user) -> Q | None:
-    """None: everything (superuser); else the Q over ``township_id`` / county."""
+    """None: everything (superuser); else the Q over a row's body — ``township_id`` (its roles
+    and deputies, the county's reviewers) or ``county_id`` (a county congress's own rows: the
+    county's roles and reviewers). Rows of projects and ledger items both carry the two."""
     scope = get_scope(user)
     if scope.is_superuser:
         return None
     ids = set(scope.any_township_role)
     if scope.deputy_township_id:
         ids.add(scope.deputy_township_id)
-    return Q(township_id__in=ids) | Q(township__county_id__in=scope.reviewer_counties)
+    return (
+        Q(township_id__in=ids)
+        | Q(township__county_id__in=scope.reviewer_counties)
+        | Q(county_id__in=scope.county_congress_readers)
+    )
 
 
 def _ids(user) -> set[int]:

@@ -15,8 +15,13 @@ from .. import domain
 from ..models import GroupStatus, ProgressReport
 
 
-def rules_for(township) -> RuleSet:
-    return congress_selectors.ruleset_for(township=township)
+def rules_for(body) -> RuleSet:
+    """The rule set of a township, or of a county congress (its own ``RuleSet.county``)."""
+    from congress.models import County
+
+    if isinstance(body, County):
+        return congress_selectors.ruleset_for(county=body)
+    return congress_selectors.ruleset_for(township=body)
 
 
 def project_dues(project, *, rules: RuleSet, last_inspection, last_report, today) -> list:

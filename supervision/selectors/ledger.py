@@ -16,16 +16,25 @@ from ._base import AWAITING, OPEN, _township_filter
 
 
 def items_visible_to(user) -> QuerySet[LedgerItem]:
-    qs = LedgerItem.objects.select_related("project", "township")
+    qs = LedgerItem.objects.select_related("project", "township", "county")
     q = _township_filter(user)
     return qs if q is None else qs.filter(q)
 
 
 def ledger_list(
-    user, *, township, status: str = "", overdue: bool = False, project=None, today=None
+    user,
+    *,
+    township=None,
+    county=None,
+    status: str = "",
+    overdue: bool = False,
+    project=None,
+    today=None,
 ) -> QuerySet[LedgerItem]:
+    """A township's ledger, or a county congress's (``county=``)."""
     today = today or timezone.localdate()
-    qs = items_visible_to(user).filter(township=township)
+    qs = items_visible_to(user)
+    qs = qs.filter(county=county) if county is not None else qs.filter(township=township)
     if status == "open":
         qs = qs.filter(status__in=OPEN)
     elif status:
@@ -54,12 +63,12 @@ def my_open_items(user) -> QuerySet[LedgerItem]:
             project__supervision_group__status=GroupStatus.CONFIRMED,
             status__in=OPEN,
         )
-        .select_related("project", "township")
+        .select_related("project", "township", "county")
         .order_by("deadline", "pk")
     )
 
 
 def overdue_items(*, today: datetime.date) -> QuerySet[LedgerItem]:
     return LedgerItem.objects.filter(status__in=AWAITING, deadline__lt=today).select_related(
-        "project", "township"
+        "project", "township", "county"
     )

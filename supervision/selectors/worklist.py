@@ -21,10 +21,13 @@ from .cadence import project_dues
 
 
 def _item_where(item: LedgerItem) -> str:
-    where = _("%(township)s · %(project)s") % {
-        "township": item.township.name,
-        "project": item.project.title,
-    }
+    # A hand-over without a project (a 微建议) is placed by its body alone.
+    body = item.body
+    where = (
+        _("%(township)s · %(project)s") % {"township": body.name, "project": item.project.title}
+        if item.project_id
+        else body.name
+    )
     if item.department:
         where = f"{where} · {item.department}"
     return where
@@ -35,7 +38,9 @@ def _capped_items(qs, section: str, kind: str, what, *, today, more_url) -> list
     ``what(item)`` says what to do with the item; ``more_url(item)`` lists them all."""
     # The total comes with the rows (a window count runs before LIMIT): no second query.
     rows = list(
-        qs.select_related("project", "township").annotate(total=Window(Count("pk")))[:LIMIT]
+        qs.select_related("project", "township", "county").annotate(total=Window(Count("pk")))[
+            :LIMIT
+        ]
     )
     tasks = [
         Task(
@@ -65,6 +70,8 @@ def _capped_items(qs, section: str, kind: str, what, *, today, more_url) -> list
 
 
 def _ledger_url(item, query: str) -> str:
+    if item.township_id is None:
+        return reverse("supervision:county_ledger", args=[item.county_id]) + query
     return reverse("supervision:ledger", args=[item.township_id]) + query
 
 

@@ -6,6 +6,17 @@ re-exported here, so callers keep writing ``from supervision import services``."
 
 from ..messages import recommender_message
 from ._base import SUPERVISED, ruleset_for
+from .county import (
+    Finding,
+    county_round_dates,
+    county_round_reminders_send,
+    county_settings_update,
+    county_unit_save,
+    county_units_ensure,
+    hearing_record,
+    oversight_set,
+    round_record,
+)
 from .groups import (
     group_confirm,
     group_leader_set,
@@ -28,16 +39,23 @@ from .ledger import (
     project_priority_set,
     rectification_create,
 )
-from .notifications import notifications_mark_read
+from .notifications import notifications_mark_read, notify
 from .plans import PLAN_FIELDS, implementation_plan_ensure, implementation_plan_update
 from .reminders import reminders_send
 from .reports import REPORT_FIELDS, progress_report_submit
 
 __all__ = [
+    "Finding",
     "LEDGER_MACHINE",
     "PLAN_FIELDS",
     "REPORT_FIELDS",
     "SUPERVISED",
+    "county_round_dates",
+    "county_round_reminders_send",
+    "county_settings_update",
+    "county_unit_save",
+    "county_units_ensure",
+    "hearing_record",
     "group_confirm",
     "group_leader_set",
     "group_member_add",
@@ -54,6 +72,8 @@ __all__ = [
     "item_hand_over",
     "item_reopen",
     "notifications_mark_read",
+    "notify",
+    "oversight_set",
     "plan_projects",
     "progress_report_submit",
     "project_priority_set",
@@ -61,5 +81,6 @@ __all__ = [
     "recommender_message",
     "rectification_create",
     "reminders_send",
+    "round_record",
     "ruleset_for",
 ]

@@ -82,7 +82,7 @@ LEDGER_MACHINE = StageMachine(
 def _item_create(
     *,
     actor,
-    project: Project,
+    project: Project | None,
     title: str,
     source: str,
     detail: str = "",
@@ -92,10 +92,14 @@ def _item_create(
     department: str = "",
     deadline: datetime.date | None = None,
     report_required: bool = False,
+    township=None,
 ) -> LedgerItem:
+    # The item belongs to its project's body (a township or a county congress); without a
+    # project (a 微建议) to the township given.
     item = LedgerItem(
         project=project,
-        township=project.township,
+        township=project.township if project is not None else township,
+        county=project.county if project is not None else None,
         kind=kind,
         source=source,
         inspection=inspection,
@@ -117,18 +121,43 @@ def _item_create(
 def item_create(
     *,
     actor,
-    project: Project,
+    project: Project | None,
     title: str,
     detail: str = "",
     source: str = ItemSource.INSPECTION,
     suggestion=None,
     department: str = "",
     deadline: datetime.date | None = None,
+    township=None,
 ) -> LedgerItem:
     """A problem found by the group or raised by residents (a suggestion about an elected
-    project); handed over at once when a department and deadline are given."""
-    project = Project.objects.select_related("township").get(pk=project.pk)
+    project); handed over at once when a department and deadline are given.
+
+    With ``project=None``: a 微建议 (issue 20) handed over on its own for ``township``,
+    by that township's staff; a suggestion must be the township's own."""
+    if project is None:
+        if township is None:
+            raise ValidationError(_("Say which township the hand-over belongs to."))
+        _require(user_can_manage_supervision(actor, township))
+        if suggestion is not None:
+            if suggestion.township_id != township.pk:
+                raise ValidationError(_("Choose a suggestion of this township."))
+            source = ItemSource.RESIDENT
+        return _item_create(
+            actor=actor,
+            project=None,
+            township=township,
+            title=title,
+            detail=detail,
+            source=source,
+            suggestion=suggestion,
+            department=department,
+            deadline=deadline,
+        )
+    project = Project.objects.select_related("township", "county").get(pk=project.pk)
     _require(user_can_inspect(actor, project))
+    if township is not None and township.pk != project.township_id:
+        raise ValidationError(_("Choose a project of this township."))
     if project.status not in SUPERVISED:
         raise ValidationError(_("Only an elected project is supervised."))
     if suggestion is not None:

@@ -1,5 +1,6 @@
 """Notifications (U3): one per user, key and day, to staff, the government liaison or a
-group; marking them read."""
+group; marking them read. ``notify`` is the public door other stages use (stations' duty-day
+reminders) instead of writing Notification rows themselves."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import GroupStatus, Notification
+from congress.models import County
+
+from ..models import GroupStatus, Notification, NotificationKind
 from ._base import _today
 
 
@@ -32,29 +35,47 @@ def _notify(users, *, kind: str, key: str, subject: str, url: str, day=None) -> 
     return len(rows)
 
 
-def _staff_users(township):
+def notify(
+    *,
+    users,
+    kind: str,
+    key: str,
+    subject: str,
+    url: str = "",
+    day=None,
+) -> int:
+    """In-app notifications (and e-mail, by the daily task, when configured) for ``users``:
+    one per user, ``key`` and ``day`` (default today) — calling again the same day adds
+    nothing. ``kind`` is a NotificationKind value. Returns how many were created. The caller's
+    transaction holds the rows."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    return _notify(users, kind=kind, key=key, subject=subject, url=url, day=day)
+
+
+def _role_users(role: str, body):
     from django.contrib.auth import get_user_model
 
+    where = {"roles__county": body} if isinstance(body, County) else {"roles__township": body}
     return list(
-        get_user_model()
-        .objects.filter(roles__role="staff", roles__township=township, is_active=True)
-        .distinct()
+        get_user_model().objects.filter(roles__role=role, is_active=True, **where).distinct()
     )
 
 
-def _government_users(township):
-    from django.contrib.auth import get_user_model
+def _staff_users(body):
+    """The township's staff, or a county congress's staff."""
+    return _role_users("staff", body)
 
-    return list(
-        get_user_model()
-        .objects.filter(roles__role="government", roles__township=township, is_active=True)
-        .distinct()
-    )
+
+def _government_users(body):
+    return _role_users("government", body)
 
 
 def _group_users(project):
     from django.contrib.auth import get_user_model
 
+    if project is None:
+        return []
     return list(
         get_user_model()
         .objects.filter(
@@ -66,32 +87,38 @@ def _group_users(project):
     )
 
 
+def _item_subject(item) -> str:
+    return f"{item.where} · {item.title}"
+
+
 def _notify_staff(item, *, kind):
     _notify(
-        _staff_users(item.township),
+        _staff_users(item.body),
         kind=kind,
         key=f"{kind}:{item.pk}",
-        subject=f"{item.project.title} · {item.title}",
+        subject=_item_subject(item),
         url=item.get_absolute_url(),
     )
 
 
 def _notify_group(item, *, kind):
+    # A hand-over without a project (a 微建议) has no group: its body's staff follow it.
+    users = _group_users(item.project) if item.project_id else _staff_users(item.body)
     _notify(
-        _group_users(item.project),
+        users,
         kind=kind,
         key=f"{kind}:{item.pk}",
-        subject=f"{item.project.title} · {item.title}",
+        subject=_item_subject(item),
         url=item.get_absolute_url(),
     )
 
 
 def _notify_township_government(item, *, kind):
     _notify(
-        _government_users(item.township),
+        _government_users(item.body),
         kind=kind,
         key=f"{kind}:{item.pk}",
-        subject=f"{item.project.title} · {item.title}",
+        subject=_item_subject(item),
         url=item.get_absolute_url(),
     )
 

@@ -24,12 +24,12 @@ def implementation_plan_ensure(*, actor, project: Project) -> ImplementationPlan
     after a published vote)."""
     project = (
         Project.objects.select_for_update(of=("self",))
-        .select_related("township")
+        .select_related("township", "county")
         .get(pk=project.pk)
     )
     if actor is not None:
         _require(
-            user_can_manage_supervision(actor, project.township)
+            user_can_manage_supervision(actor, project.body)
             or user_can_report_progress(actor, project)
         )
     if project.status not in SUPERVISED:
@@ -55,18 +55,12 @@ def implementation_plan_ensure(*, actor, project: Project) -> ImplementationPlan
             action=AuditAction.IMPLEMENTATION_PLAN_CREATE,
             obj=plan,
             township=project.township,
+            county=project.county,
         )
     if project.status == ProjectStatus.ELECTED:
+        # the project machine writes the history row and the audit event
         _set_project_status(
             project, ProjectStatus.IMPLEMENTING, actor=actor, note=_("Implementation started")
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.PROJECT_IMPLEMENTING,
-            obj=project,
-            township=project.township,
-            before={"status": ProjectStatus.ELECTED},
-            after={"status": ProjectStatus.IMPLEMENTING},
         )
     return plan
 
@@ -85,7 +79,7 @@ def implementation_plan_update(
     """Edit the plan; ``milestones`` maps a kind to (planned date, reached on)."""
     plan = (
         ImplementationPlan.objects.select_for_update(of=("self",))
-        .select_related("project__township")
+        .select_related("project__township", "project__county")
         .get(pk=plan.pk)
     )
     project = plan.project
@@ -115,6 +109,7 @@ def implementation_plan_update(
         action=AuditAction.IMPLEMENTATION_PLAN_UPDATE,
         obj=plan,
         township=project.township,
+        county=project.county,
         before=before,
         after=after,
     )

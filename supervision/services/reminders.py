@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from ..models import Notification
 from ._base import _today
+from .county import county_round_reminders_send
 from .ledger import item_escalate
-from .notifications import _government_users, _group_users, _notify
+from .notifications import _government_users, _group_users, _notify, _staff_users
 
 
 def reminders_send(*, today: datetime.date | None = None) -> int:
@@ -44,18 +45,20 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                 day=today,
             )
     for item in selectors.overdue_items(today=today):
-        users = _group_users(item.project) + _government_users(item.township)
+        followers = _group_users(item.project) if item.project_id else _staff_users(item.body)
+        users = followers + _government_users(item.body)
         created += _notify(
             users,
             kind="item_overdue",
             key=f"item_overdue:{item.pk}",
-            subject=f"{item.project.title} · {item.title}",
+            subject=f"{item.where} · {item.title}",
             url=item.get_absolute_url(),
             day=today,
         )
         if item.escalated_at is None:
             with transaction.atomic():
                 item_escalate(actor=None, item=item, note="", today=today)
+    created += county_round_reminders_send(today=today)
     _email_unsent()
     return created
 

@@ -36,7 +36,7 @@ def progress_report_submit(
 ) -> ProgressReport:
     project = (
         Project.objects.select_for_update(of=("self",))
-        .select_related("township")
+        .select_related("township", "county")
         .get(pk=project.pk)
     )
     _require(user_can_report_progress(actor, project))
@@ -69,18 +69,12 @@ def progress_report_submit(
         action=AuditAction.PROGRESS_REPORT_SUBMIT,
         obj=report,
         township=project.township,
+        county=project.county,
         after=snapshot(report, REPORT_FIELDS + ["over_budget", "slip_days"]),
     )
     if report.status == WorkStatus.COMPLETED and report.percent_complete == 100:
+        # the project machine writes the history row and the audit event
         _set_project_status(
             project, ProjectStatus.COMPLETED, actor=actor, note=_("Reported completed")
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.PROJECT_COMPLETED,
-            obj=project,
-            township=project.township,
-            before={"status": ProjectStatus.IMPLEMENTING},
-            after={"status": ProjectStatus.COMPLETED},
         )
     return report

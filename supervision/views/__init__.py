@@ -3,6 +3,18 @@
 One module per page group (see the app's README, "Code layout"); ``urls.py`` reads the views
 from here."""
 
+from .county import (
+    county_ledger,
+    county_overview,
+    county_settings,
+    county_units,
+    hearing_create,
+    hearing_detail,
+    hearing_list,
+    oversight_edit,
+    round_create,
+    round_detail,
+)
 from .groups import group_detail, plan_groups
 from .items import ITEM_ACTIONS, item_detail
 from .personal import my, notifications
@@ -14,6 +26,16 @@ from .township import ledger, overview
 __all__ = [
     "ITEM_ACTIONS",
     "PHOTO_CSP",
+    "county_ledger",
+    "county_overview",
+    "county_settings",
+    "county_units",
+    "hearing_create",
+    "hearing_detail",
+    "hearing_list",
+    "oversight_edit",
+    "round_create",
+    "round_detail",
     "group_detail",
     "inspection_create",
     "item_create",

@@ -68,13 +68,15 @@ def item_detail(request, pk):
         if action in allowed and predicate(request.user, item):
             initial = {}
             if action == "hand_over":
-                initial = {"department": item.department or item.project.implementing_body}
+                fallback = item.project.implementing_body if item.project_id else ""
+                initial = {"department": item.department or fallback}
             forms_shown[action] = bound.get(action) or form_class(initial=initial)
     return render(
         request,
         "supervision/item_detail.html",
         {
             "township": item.township,
+            "county": item.county,
             "item": item,
             "project": item.project,
             "events": selectors.item_events(item),

@@ -25,7 +25,8 @@ from ._common import _apply, _group, _project_or_404
 def project_detail(request, pk):
     project = _project_or_404(request, pk)
     township = project.township
-    can_manage = user_can_manage_supervision(request.user, township)
+    body = project.body
+    can_manage = user_can_manage_supervision(request.user, body)
     priority_form = forms.PriorityForm(initial={"year": timezone.localdate().year + 1})
     if request.method == "POST":
         if not can_manage:
@@ -53,7 +54,7 @@ def project_detail(request, pk):
     evidence = selectors.project_evidence(project)
     dues = selectors.project_dues(
         project,
-        rules=selectors.rules_for(township),
+        rules=selectors.rules_for(body),
         last_inspection=inspections[0].date if inspections else None,
         last_report=reports[0].reported_on if reports else None,
         today=today,
@@ -63,14 +64,20 @@ def project_detail(request, pk):
         "supervision/project_detail.html",
         {
             "township": township,
+            "county": project.county,
             "project": project,
             "group": group,
+            # A county congress's project (issue 17): its 督办领导 and committee, the
+            # concentrated supervisions that visited it and the hearings that heard it.
+            "county_oversight": selectors.county_project_oversight(project),
             "members": list(selectors.group_members(group)) if group else [],
             "plan": plan,
             "milestones": list(plan.milestones.all()) if plan else [],
             "reports": reports,
             "inspections": inspections,
-            "items": selectors.ledger_list(request.user, township=township, project=project),
+            "items": selectors.ledger_list(
+                request.user, township=township, county=project.county, project=project
+            ),
             "priorities": list(project.supervision_priorities.order_by("-year")),
             "evidence": evidence,
             "dues": dues,
@@ -118,6 +125,7 @@ def plan_edit(request, pk):
         "supervision/form.html",
         {
             "township": project.township,
+            "county": project.county,
             "project": project,
             "form": form,
             "title": _("Implementation plan"),
@@ -151,6 +159,7 @@ def report_create(request, pk):
         "supervision/form.html",
         {
             "township": project.township,
+            "county": project.county,
             "project": project,
             "form": form,
             "title": _("Progress report"),
@@ -195,6 +204,7 @@ def inspection_create(request, pk):
         "supervision/form.html",
         {
             "township": project.township,
+            "county": project.county,
             "project": project,
             "form": form,
             "title": _("Record an inspection"),
@@ -220,5 +230,11 @@ def item_create(request, pk):
     return render(
         request,
         "supervision/form.html",
-        {"township": project.township, "project": project, "form": form, "title": _("New problem")},
+        {
+            "township": project.township,
+            "county": project.county,
+            "project": project,
+            "form": form,
+            "title": _("New problem"),
+        },
     )

@@ -275,3 +275,156 @@ EXTRA = {
         strict=True,
     )
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# The county congress's supervision of its own elected projects (issue 17): 督办领导 and
+# committees, concentrated supervision (集中督查), hearings (听取审议), the county's ledger.
+
+
+def county_supervision(w):
+    """An elected project of county A's congress, a special committee, a concentrated
+    supervision and a hearing that concern it, and a hand-over item of the county."""
+    cached = getattr(w, "_county_supervision", None)
+    if cached is not None:
+        return cached
+    import datetime
+
+    from projects.models import Project
+    from supervision.models import Hearing, LedgerItem, SupervisionRound, SupervisionUnit
+
+    project = Project.objects.create(
+        county=w.county, title="县城供水管网改造", content="管网", status="elected"
+    )
+    unit = SupervisionUnit.objects.create(county=w.county, name="城建环资委", position=1)
+    rnd = SupervisionRound.objects.create(county=w.county, date=datetime.date(2026, 3, 15))
+    rnd.projects.set([project])
+    hearing = Hearing.objects.create(
+        county=w.county, date=datetime.date(2026, 7, 20), body="directors", opinions="加快进度"
+    )
+    hearing.projects.set([project])
+    item = LedgerItem.objects.create(
+        county=w.county, project=project, title="管材质量抽检", source="round"
+    )
+    w._county_supervision = (project, unit, rnd, hearing, item)
+    return w._county_supervision
+
+
+def _supervised_project(w):
+    return {"pk": county_supervision(w)[0].pk}
+
+
+def _supervision_round(w):
+    return {"pk": county_supervision(w)[2].pk}
+
+
+def _hearing(w):
+    return {"pk": county_supervision(w)[3].pk}
+
+
+def _county_item(w):
+    return {"pk": county_supervision(w)[4].pk}
+
+
+def _oversight_data(w):
+    project, unit, *_rest = county_supervision(w)
+    return {"leader_name": "王副主任", "unit": unit.pk}
+
+
+def _settings_data(w):
+    return {"every_months": 3, "first_month": 3, "day_of_month": 10, "remind_days_before": 5}
+
+
+def _no_findings(prefix="f"):
+    return {
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "20",
+    }
+
+
+def _round_data(w):
+    project = county_supervision(w)[0]
+    return {"date": "2026-05-15", "projects": [project.pk], "notes": "进度正常", **_no_findings()}
+
+
+def _hearing_data(w):
+    project = county_supervision(w)[0]
+    return {
+        "date": "2026-10-20",
+        "body": "directors",
+        "projects": [project.pk],
+        "opinions": "加强资金监管",
+        **_no_findings(),
+    }
+
+
+SUPERVISION_ROWS = [
+    (Row("supervision:county_overview", _county, COUNTY_READ), READ),
+    (Row("supervision:county_ledger", _county, COUNTY_READ), READ),
+    (Row("supervision:hearing_list", _county, COUNTY_READ), READ),
+    (Row("supervision:county_units", _county, COUNTY_MANAGE), MANAGE),
+    (
+        Row(
+            "supervision:county_units",
+            _county,
+            COUNTY_MANAGE_POST,
+            method="post",
+            data=lambda w: {"action": "defaults"},
+        ),
+        MANAGE_POST,
+    ),
+    (Row("supervision:county_settings", _county, COUNTY_MANAGE), MANAGE),
+    (
+        Row(
+            "supervision:county_settings",
+            _county,
+            COUNTY_MANAGE_POST,
+            method="post",
+            data=_settings_data,
+        ),
+        MANAGE_POST,
+    ),
+    (Row("supervision:round_create", _county, COUNTY_MANAGE), MANAGE),
+    (
+        Row(
+            "supervision:round_create",
+            _county,
+            COUNTY_MANAGE_POST,
+            method="post",
+            data=_round_data,
+        ),
+        MANAGE_POST,
+    ),
+    (Row("supervision:hearing_create", _county, COUNTY_MANAGE), MANAGE),
+    (
+        Row(
+            "supervision:hearing_create",
+            _county,
+            COUNTY_MANAGE_POST,
+            method="post",
+            data=_hearing_data,
+        ),
+        MANAGE_POST,
+    ),
+    (Row("supervision:round_detail", _supervision_round, COUNTY_READ), READ),
+    (Row("supervision:hearing_detail", _hearing, COUNTY_READ), READ),
+    # The county's project on supervision's own pages, its 督办 assignment and its items.
+    (Row("supervision:project_detail", _supervised_project, COUNTY_READ), READ),
+    (Row("supervision:oversight_edit", _supervised_project, COUNTY_MANAGE), MANAGE),
+    (
+        Row(
+            "supervision:oversight_edit",
+            _supervised_project,
+            COUNTY_MANAGE_POST,
+            method="post",
+            data=_oversight_data,
+        ),
+        MANAGE_POST,
+    ),
+    (Row("supervision:item_detail", _county_item, COUNTY_READ), READ),
+]
+
+ROWS += [row for row, _outcome in SUPERVISION_ROWS]
+EXTRA.update({(row.method, row.name, row.kwargs): outcome for row, outcome in SUPERVISION_ROWS})

@@ -1,0 +1,46 @@
+"""Pure rules of a county congress's supervision (issue 17): when the concentrated
+supervisions (集中督查) of a plan year fall, and when their reminders are due. No database;
+``today`` is passed in."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+ROUND_EVERY_MONTHS = 2  # the seeds: "每两个月开展一次集中督查"
+ROUND_FIRST_MONTH = 3  # the plan is adopted at the session and implemented from spring
+ROUND_DAY = 15
+ROUND_REMIND_DAYS = 7
+
+
+def round_dates(
+    year: int,
+    *,
+    every_months: int = ROUND_EVERY_MONTHS,
+    first_month: int = ROUND_FIRST_MONTH,
+    day: int = ROUND_DAY,
+) -> list[datetime.date]:
+    """The concentrated supervisions of a plan year: ``first_month``, then every
+    ``every_months`` months to December, each on ``day`` (the month's last day when the month
+    is shorter)."""
+    if not 1 <= every_months <= 12:
+        raise ValueError("every_months must be 1..12")
+    if not 1 <= first_month <= 12:
+        raise ValueError("first_month must be 1..12")
+    if not 1 <= day <= 31:
+        raise ValueError("day must be 1..31")
+    out = []
+    for month in range(first_month, 13, every_months):
+        last = calendar.monthrange(year, month)[1]
+        out.append(datetime.date(year, month, min(day, last)))
+    return out
+
+
+def next_round(dates, today: datetime.date) -> datetime.date | None:
+    """The first round on or after ``today``, or None when the year's rounds are over."""
+    return next((d for d in sorted(dates) if d >= today), None)
+
+
+def rounds_to_remind(dates, today: datetime.date, *, days_before: int) -> list[datetime.date]:
+    """Rounds whose reminder is due today: from ``days_before`` days ahead up to the day."""
+    return [d for d in dates if 0 <= (d - today).days <= days_before]
