@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from congress.audit import AuditAction
 from congress.models import AuditEvent, Role
@@ -180,12 +181,12 @@ def test_a_concentrated_supervision_hands_its_findings_over(
     world, county_staff, county_projects, client
 ):
     a, b, c = county_projects
-    deadline = datetime.date.today() + datetime.timedelta(days=30)
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
     client.force_login(county_staff)
     response = client.post(
         reverse("supervision:round_create", args=[world.county.pk]),
         {
-            "date": datetime.date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "projects": [a.pk, b.pk],
             "notes": "两个项目进度滞后",
             "f-TOTAL_FORMS": "2",
@@ -225,7 +226,7 @@ def test_a_finding_must_concern_a_project_visited(world, county_staff, county_pr
         services.round_record(
             actor=county_staff,
             county=world.county,
-            date=datetime.date.today(),
+            date=timezone.localdate(),
             projects=[a],
             findings=[services.Finding(project=c, title="未视察的项目")],
         )
@@ -233,7 +234,7 @@ def test_a_finding_must_concern_a_project_visited(world, county_staff, county_pr
         services.round_record(
             actor=county_staff,
             county=world.county,
-            date=datetime.date.today() + datetime.timedelta(days=1),
+            date=timezone.localdate() + datetime.timedelta(days=1),
             projects=[a],
         )
     assert "date" in exc.value.message_dict
@@ -247,7 +248,7 @@ def test_a_hearing_records_its_opinions_and_follow_ups(
     hearing = services.hearing_record(
         actor=county_staff,
         county=world.county,
-        date=datetime.date.today(),
+        date=timezone.localdate(),
         body="directors",
         projects=[a, b, c],
         opinions="一、加快医院项目进度；二、加强资金监管。",
@@ -270,7 +271,7 @@ def test_a_hearing_records_its_opinions_and_follow_ups(
         services.hearing_record(
             actor=county_staff,
             county=world.county,
-            date=datetime.date.today(),
+            date=timezone.localdate(),
             body="standing",
             projects=[a],
             opinions=" ",
@@ -349,7 +350,7 @@ def test_overview_shows_the_year_schedule_and_what_was_held(
     ).content.decode()
     for day in ("2026-03-15", "2026-05-15", "2026-11-15"):
         assert day in page
-    assert "data-testid=\"rounds\"" in page and county_projects[0].title in page
+    assert 'data-testid="rounds"' in page and county_projects[0].title in page
 
 
 def test_the_demo_waits_for_elected_county_projects(world, county_staff):
@@ -361,9 +362,7 @@ def test_the_demo_waits_for_elected_county_projects(world, county_staff):
     assert not LedgerItem.objects.exists()
 
 
-def test_the_demo_supervises_the_elected_county_projects_once(
-    world, county_staff, county_projects
-):
+def test_the_demo_supervises_the_elected_county_projects_once(world, county_staff, county_projects):
     from supervision.demo import county_supervision_demo
     from supervision.models import Hearing, ProjectOversight, SupervisionRound
 

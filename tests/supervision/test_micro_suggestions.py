@@ -95,8 +95,9 @@ def test_an_overdue_micro_suggestion_reminds_staff_and_government(world):
     )
     services.reminders_send(today=_deadline(3))
     users = set(
-        Notification.objects.filter(kind="item_overdue", key=f"item_overdue:{item.pk}")
-        .values_list("user__username", flat=True)
+        Notification.objects.filter(kind="item_overdue", key=f"item_overdue:{item.pk}").values_list(
+            "user__username", flat=True
+        )
     )
     assert users == {"staff_a", "gov_a"}
     item.refresh_from_db()
