@@ -111,13 +111,12 @@ def _matter_record(*, actor, reception, matter: Matter, deputies) -> ReceptionMa
     )
     item = None
     if matter.route == MatterRoute.MICRO:
-        if matter.project is None:
-            raise ValidationError(
-                {"project": _("A 微建议 is handed over about a project under supervision.")}
-            )
+        # A 微建议 is handed over about an elected project or, with no project, on its own
+        # for the station's township.
         item = supervision_services.item_create(
             actor=actor,
             project=matter.project,
+            township=reception.station.township,
             title=matter.title,
             detail=matter.content,
             suggestion=suggestion,

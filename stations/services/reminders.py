@@ -14,14 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.models import Notification
+from supervision import services as supervision_services
 
 from ..models import DutyDay, DutyReminder, StationRules
 
 logger = logging.getLogger(__name__)
 
-# The notification kind of a duty reminder (its label belongs in supervision's
-# NotificationKind; see the app README, "Reminders").
+# The notification kind of a duty reminder (supervision's NotificationKind.DUTY_DAY).
 DUTY_DAY_KIND = "duty_day"
 
 
@@ -57,19 +56,14 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                 with transaction.atomic():
                     reminder = DutyReminder.objects.create(duty_day=day, deputy=deputy)
                     if deputy.user_id and deputy.user.is_active:
-                        # The unique (user, key, day) keeps one even under a concurrent run.
-                        Notification.objects.bulk_create(
-                            [
-                                Notification(
-                                    user_id=deputy.user_id,
-                                    kind=DUTY_DAY_KIND,
-                                    key=f"{DUTY_DAY_KIND}:{day.pk}",
-                                    day=today,
-                                    subject=subject[:200],
-                                    url=url,
-                                )
-                            ],
-                            ignore_conflicts=True,
+                        # One per user, key and day, even under a concurrent run.
+                        supervision_services.notify(
+                            users=[deputy.user],
+                            kind=DUTY_DAY_KIND,
+                            key=f"{DUTY_DAY_KIND}:{day.pk}",
+                            subject=subject,
+                            url=url,
+                            day=today,
                         )
             except IntegrityError:
                 continue
