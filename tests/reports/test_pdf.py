@@ -83,7 +83,10 @@ def test_township_report_prints_supervision_figures(report_world):
     assert "45%" in text
     assert "已投资 60 万元 / 预算 120 万元（执行率 50.00%）" in text
     assert "已销号 1 件" in text and "其中逾期 1 件" in text
-    assert "已完成 1 / 2" in text
+    # Of the plan's milestones (the six every implementation plan has), 立项 was reached.
+    from supervision.models import MILESTONE_ORDER
+
+    assert f"已完成 1 / {len(MILESTONE_ORDER)}" in text
     assert "立项" in text and "按期完成" in text
     assert "开工" in text and "已滞后" in text
 
@@ -120,3 +123,23 @@ def test_township_report_shows_photo_thumbnails(report_world, settings):
         listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, check=True)
     lines = listing.stdout.decode().strip().splitlines()[2:]
     assert len(lines) == 1 and " 320 " in lines[0]
+
+
+def test_photo_thumbnail_is_small_and_keeps_its_shape(tmp_path):
+    """A site photo as uploads keep it (JPEG, 1600 × 1200) goes into the report as a JPEG of at
+    most 320 × 240 with the same proportions (decoded at a reduced scale, issue 16)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    path = tmp_path / "site.jpg"
+    Image.linear_gradient("L").resize((1600, 1200)).convert("RGB").save(path, "JPEG")
+
+    uri = pdf._thumb(str(path))
+
+    assert uri.startswith("data:image/jpeg;base64,")
+    thumb = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert thumb.format == "JPEG" and thumb.mode == "RGB"
+    assert thumb.size == (320, 240)
+    assert pdf._thumb(str(tmp_path / "missing.jpg")) is None
