@@ -15,6 +15,8 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 
+from livelihood.transitions import Machine, move
+
 YES, NO, ABSTAIN, NO_MARK, UNREADABLE = "Y", "N", "A", "-", "?"
 MARKS = frozenset({YES, NO, ABSTAIN, NO_MARK, UNREADABLE})
 
@@ -88,6 +90,42 @@ def ballot_status(choices: str, *, mode: str, slots: int, blank_policy: str) -> 
     if blank is not None:
         return blank
     return INVALID if over_approval_limit(choices, mode=mode, slots=slots) else VALID
+
+
+# ---------------------------------------------------------------------------------------------
+# The vote's states, as a table of named actions (livelihood.transitions). A target of None is
+# a guard: the action needs one of its states and changes none. voting/machine.py gives the
+# table its refusal message and its audit recorder.
+
+DRAFT, OPEN, CLOSED, COUNTED = "draft", "open", "closed", "counted"
+CERTIFIED, PUBLISHED, VOID = "certified", "published", "void"
+
+VOTE = Machine(
+    "vote",
+    [
+        # draft: officers, key shares, code slips, numbers issued
+        move("name_officers", {DRAFT, OPEN, CLOSED}, None),
+        move("record_issued", {DRAFT, OPEN, CLOSED}, None),
+        move("print_key_shares", {DRAFT}, None),
+        move("print_codes", {DRAFT}, None),
+        move("switch_to_paper", {DRAFT, OPEN}, None),  # S4: a flag, not a state
+        move("open", {DRAFT}, OPEN),
+        # open: deputies cast with their codes
+        move("cast", {OPEN}, None),
+        move("close", {OPEN}, CLOSED),
+        # closed: paper double entry, the sealed box opened, the count
+        move("enter_paper", {CLOSED}, None),
+        move("open_box", {CLOSED}, None),
+        move("revote_on_paper", {CLOSED}, VOID),  # key shares lost: the presidium orders it
+        move("count", {CLOSED, COUNTED}, COUNTED),  # from counted: a recount
+        move("void", {CLOSED, COUNTED}, VOID),  # the count finds no quorum, or too many returned
+        # counted: what the count leaves to do, certification, publication
+        move("decide_tie", {COUNTED, CERTIFIED}, None),
+        move("follow_up", {COUNTED, CERTIFIED, PUBLISHED}, None),  # run-off or further vote
+        move("certify", {COUNTED}, CERTIFIED),
+        move("publish", {CERTIFIED}, PUBLISHED),
+    ],
+)
 
 
 # ---------------------------------------------------------------------------------------------

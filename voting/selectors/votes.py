@@ -10,7 +10,7 @@ from django.db.models.functions import Substr
 from congress.permissions import get_scope
 
 from .. import domain
-from ..models import Ballot, BallotStatus, PaperDecision, PaperEntry, Vote
+from ..models import Ballot, BallotStatus, PaperDecision, PaperEntry, SealedBallot, Vote
 
 
 def votes_visible_to(user) -> QuerySet[Vote]:
@@ -42,8 +42,12 @@ def vote_with_details(pk: int) -> Vote | None:
 
 
 def ballots_received(vote: Vote) -> int:
-    """The live count on the console: how many, never what."""
-    return Ballot.objects.filter(vote=vote).count()
+    """The live count on the console: how many, never what. A sealed vote's electronic
+    ballots are sealed blobs until the box is opened at the count; then they are ballots."""
+    received = Ballot.objects.filter(vote=vote).count()
+    if vote.is_sealed and not vote.box_opened_at:
+        received += SealedBallot.objects.filter(vote=vote).count()
+    return received
 
 
 def tally_from_database(vote: Vote, candidates: int) -> domain.Tally:

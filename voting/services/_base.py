@@ -10,7 +10,7 @@ from congress.services import audit_record
 from livelihood.i18n import in_site_language
 
 from ..kinds import kind_of
-from ..machine import VOTE_MACHINE
+from ..machine import refused
 from ..models import Vote
 
 
@@ -46,7 +46,7 @@ def _transition(vote: Vote, allowed_from: tuple[str, ...]) -> None:
     (voting/machine.py). The action modules name the action instead:
     ``VOTE_MACHINE.require(vote, "enter_paper")``; this stays for callers that list states."""
     if vote.status not in allowed_from:
-        raise VOTE_MACHINE.refused(vote.status)
+        raise refused(vote.status)
 
 
 def _validate_choices(vote: Vote, choices: str, candidates: int) -> None:
