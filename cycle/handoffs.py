@@ -19,15 +19,14 @@ from livelihood.i18n import in_site_language as official
 from projects.services import project_mark_outcome
 from supervision import selectors as supervision_selectors
 from supervision import services as supervision
-from voting.models import CandidateResult, EvaluationResult, Grade, Vote, VoteKind
+from voting.kinds import ProjectVote, SatisfactionEvaluation, kind_of
+from voting.models import CandidateResult, EvaluationResult, Grade, Vote
 from voting.selectors import published_outcomes
 
 
 def on_vote_published(*, vote: Vote, actor, **_signal) -> None:
-    if vote.kind == VoteKind.EVALUATION:
-        evaluation_consequences(actor=actor, vote=vote)
-    else:
-        mark_outcomes(actor=actor, vote=vote)
+    """What follows a published vote in later stages, by its kind of ballot."""
+    ON_PUBLISH[type(kind_of(vote))](actor=actor, vote=vote)
 
 
 def mark_outcomes(*, actor, vote: Vote) -> None:
@@ -48,7 +47,7 @@ def evaluation_consequences(*, actor, vote: Vote) -> list[str]:
     """E4, as the copied rules say: 基本满意 → rectification; 不满意 → rectification and a
     report to the standing committee; both → next year's supervision priority; unfinished
     projects → an explanation and a completion plan."""
-    rules = vote.evaluation_rules
+    rules = kind_of(vote).rules
     year = vote.plan.year if vote.plan_id else vote.session.date.year
     deadline = vote.session.date + datetime.timedelta(days=90)
     done = []
@@ -58,7 +57,7 @@ def evaluation_consequences(*, actor, vote: Vote) -> list[str]:
         project = ev.candidate.project
         if project is None:
             continue
-        if ev.grade == "basic" and rules.get("rectify_on_basic", True):
+        if ev.grade == "basic" and rules.rectify_on_basic:
             supervision.rectification_create(
                 actor=actor,
                 project=project,
@@ -75,14 +74,14 @@ def evaluation_consequences(*, actor, vote: Vote) -> list[str]:
                 actor=actor,
                 project=project,
                 deadline=deadline,
-                report_required=rules.get("report_on_unsatisfied", True),
+                report_required=rules.report_on_unsatisfied,
                 title=official(
                     gettext_noop("Rectification after the satisfaction evaluation (不满意)")
                 ),
                 source="evaluation",
             )
             done.append(f"rectify:{project.pk}")
-        if ev.grade in ("basic", "unsatisfied") and rules.get("low_rated_priority", True):
+        if ev.grade in ("basic", "unsatisfied") and rules.low_rated_priority:
             supervision.project_priority_set(
                 actor=actor,
                 project=project,
@@ -104,6 +103,10 @@ def evaluation_consequences(*, actor, vote: Vote) -> list[str]:
                 source="evaluation",
             )
     return done
+
+
+# Each kind of ballot's hand-off when its vote is published.
+ON_PUBLISH = {ProjectVote: mark_outcomes, SatisfactionEvaluation: evaluation_consequences}
 
 
 def lineage_after_the_reserve(project) -> dict:

@@ -1,6 +1,7 @@
 """The printed documents of a vote: ballot-code slips, the paper ballot, the tally certificate
 (计票结果报告单) and the presidium notice (主席团公告). For a satisfaction evaluation
-(``vote.kind == "evaluation"``) the certificate and the notice print its grades and rates.
+(``voting.kinds.SatisfactionEvaluation``) the certificate and the notice print its grades and
+rates: each kind of ballot has its own two documents (``CERTIFICATES`` and ``NOTICES``).
 
 Pure rendering: each function reads a vote (and its result) and returns PDF bytes. Nothing is
 written to the database, the disk or a log, and no document carries anything that could link a
@@ -35,6 +36,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from voting import domain, qr
+from voting.kinds import ProjectVote, SatisfactionEvaluation, kind_of
 
 SLIP_COLUMNS = 2
 SLIP_ROWS = 5
@@ -225,8 +227,7 @@ def _result(vote):
 
 def _void_reason(vote, result) -> str:
     reason = result.void_reason or vote.void_reason
-    labels = EVALUATION_VOID_REASONS if _is_evaluation(vote) else VOID_REASONS
-    return labels.get(reason, reason)
+    return VOID_REASON_LABELS[type(kind_of(vote))].get(reason, reason)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,16 +394,18 @@ def _signatures(vote) -> list[dict]:
     return signatures
 
 
-def _is_evaluation(vote) -> bool:
-    return vote.kind == "evaluation"
-
-
 def render_certificate(*, vote) -> bytes:
     """计票结果报告单: the count, the declaration, per-candidate figures, the ballot box digest
     and the officers' signature lines. An evaluation gets its own 满意度测评计票结果报告单."""
-    result = _result(vote)
-    if _is_evaluation(vote):
-        return _render_evaluation_certificate(vote, result)
+    return CERTIFICATES[type(kind_of(vote))](vote, _result(vote))
+
+
+def render_notice(*, vote) -> bytes:
+    """主席团公告 publishing the result of a vote (P6), or of a satisfaction evaluation."""
+    return NOTICES[type(kind_of(vote))](vote, _result(vote))
+
+
+def _render_project_certificate(vote, result) -> bytes:
     rows = []
     for cr in result.candidates.select_related("candidate").order_by("candidate__position"):
         rows.append(
@@ -443,11 +446,7 @@ def render_certificate(*, vote) -> bytes:
     return _render("voting/pdf/certificate.html", context, compact_retry=True)
 
 
-def render_notice(*, vote) -> bytes:
-    """主席团公告 publishing the result of a vote (P6), or of a satisfaction evaluation."""
-    result = _result(vote)
-    if _is_evaluation(vote):
-        return _render_evaluation_notice(vote, result)
+def _render_project_notice(vote, result) -> bytes:
     year = plan_year(vote)
     crs = list(result.candidates.select_related("candidate"))
     elected = sorted(
@@ -494,7 +493,7 @@ def _counts_row(counts: dict, returned: int) -> dict:
 def _evaluation_rows(vote, result) -> tuple[list[dict], tuple[str, str]]:
     """Each project's counts, rates (E3: over the ballots returned, two decimals) and grade,
     with its sub-items in the rule's order; and the overall rates across projects."""
-    order = list(vote.evaluation_rules.get("sub_items", []))
+    order = list(kind_of(vote).rules.sub_items)
     rows, totals = [], []
     for ev in result.evaluations.select_related("candidate").order_by("candidate__position"):
         counts = {
@@ -526,11 +525,11 @@ def _evaluation_rows(vote, result) -> tuple[list[dict], tuple[str, str]]:
 
 
 def _render_evaluation_certificate(vote, result) -> bytes:
-    rules = vote.evaluation_rules
+    rules = kind_of(vote).rules
     rows, (overall_satisfied, overall_both) = _evaluation_rows(vote, result)
-    base_label, base_unit = GRADE_BASE_LABELS.get(rules.get("grade_base", "returned"), ("", ""))
-    half_counts = rules.get("half_counts", True)
-    sub_item_names = list(rules.get("sub_items", []))
+    base_label, base_unit = GRADE_BASE_LABELS.get(rules.grade_base, ("", ""))
+    half_counts = rules.half_counts
+    sub_item_names = list(rules.sub_items)
     context = {
         "vote": vote,
         "result": result,
@@ -538,7 +537,7 @@ def _render_evaluation_certificate(vote, result) -> bytes:
         "projects": len(rows),
         "sub_item_count": len(sub_item_names),
         "sub_item_names": "、".join(f"“{name}”" for name in sub_item_names),
-        "allows_abstain": rules.get("allows_abstain", False),
+        "allows_abstain": rules.allows_abstain,
         "grade_base_label": base_label,
         "grade_base_unit": base_unit,
         "half_rule": "达到" if half_counts else "超过",
@@ -559,7 +558,7 @@ def _render_evaluation_certificate(vote, result) -> bytes:
 def _rectify_text(vote, rows) -> str:
     """E4: projects graded 基本满意 (when the rules ask for it) or 不满意 must be rectified."""
     grades = {row["grade_code"] for row in rows}
-    on_basic = vote.evaluation_rules.get("rectify_on_basic", True)
+    on_basic = kind_of(vote).rules.rectify_on_basic
     if domain.GRADE_UNSATISFIED in grades or (on_basic and domain.GRADE_BASIC in grades):
         which = "基本满意、不满意" if on_basic else "不满意"
         return f"对测评等次为{which}的项目，责成有关部门限期整改。"
@@ -591,3 +590,12 @@ __all__ = [
     "render_notice",
     "render_paper_ballot",
 ]
+
+
+# Each kind of ballot's documents.
+CERTIFICATES = {
+    ProjectVote: _render_project_certificate,
+    SatisfactionEvaluation: _render_evaluation_certificate,
+}
+NOTICES = {ProjectVote: _render_project_notice, SatisfactionEvaluation: _render_evaluation_notice}
+VOID_REASON_LABELS = {ProjectVote: VOID_REASONS, SatisfactionEvaluation: EVALUATION_VOID_REASONS}
