@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import math
 import os
 import re
@@ -45,7 +46,7 @@ from urllib.parse import quote
 
 from bench import harness
 
-TITLE = "serve: phones opening /ballot/ at once (the server make run starts)"
+TITLE = "serve: phones opening the ballot page at once (the server make run starts)"
 PG_NAME, DB_NAME = "pg-bench", "bench_serve"
 REDIS_NAME, REDIS_PORT = "redis-bench", 6392
 SETTINGS = {"gunicorn": "livelihood.settings.serve", "runserver": "livelihood.settings.local"}
@@ -225,6 +226,8 @@ async def _fetch(port: int, path: str) -> tuple[int, bytes]:
         from bench.loadgen import dechunk
 
         body = dechunk(body)
+    if b"content-encoding: gzip" in head.lower():  # the ballot shell, compressed once
+        body = gzip.decompress(body)
     return int(status_line[1]), body
 
 
