@@ -100,3 +100,17 @@ class AuditAction(models.TextChoices):
     PROJECT_CANCEL = "project.cancel", _("Project cancelled")
     PROJECT_RESTORE = "project.restore", _("Cancelled project back in the reserve")
     REPORT_START = "report.start", _("Report production started")
+    SUPERVISION_UNITS_SET = "supervision.units_set", _("Special committees and offices saved")
+    SUPERVISION_SETTINGS_SET = (
+        "supervision.settings_set",
+        _("Concentrated supervision schedule saved"),
+    )
+    SUPERVISION_OVERSIGHT_SET = (
+        "supervision.oversight_set",
+        _("Supervising leader and committee named (督办)"),
+    )
+    SUPERVISION_ROUND_RECORD = (
+        "supervision.round_record",
+        _("Concentrated supervision recorded (集中督查)"),
+    )
+    SUPERVISION_HEARING_RECORD = "supervision.hearing_record", _("Hearing recorded (听取审议)")

@@ -40,15 +40,6 @@ from ._base import SUPERVISED, _require, _today
 from .ledger import _item_create
 from .notifications import _notify
 
-# The operation log has no words of its own for these yet (congress/audit.py belongs to
-# another stage): each write is logged under the nearest existing action, and the object type
-# (supervision.ProjectOversight, .SupervisionRound, .Hearing, .SupervisionUnit) tells them
-# apart. One line each to change when the vocabulary grows.
-AUDIT_OVERSIGHT_SET = AuditAction.GROUP_LEADER_SET
-AUDIT_ROUND_RECORD = AuditAction.INSPECTION_RECORD
-AUDIT_HEARING_RECORD = AuditAction.PROGRESS_REPORT_SUBMIT
-AUDIT_SETTINGS = AuditAction.RULESET_UPDATE
-
 # The usual special committees and offices of a county standing committee; a county edits
 # its own list (services below) and the defaults are written only when staff ask for them.
 DEFAULT_UNITS = (
@@ -100,7 +91,7 @@ def county_units_ensure(*, actor, county: County) -> list[SupervisionUnit]:
     )
     audit_record(
         actor=actor,
-        action=AUDIT_SETTINGS,
+        action=AuditAction.SUPERVISION_UNITS_SET,
         obj=units[0],
         county=county,
         after={"units": names},
@@ -145,7 +136,7 @@ def county_unit_save(
     unit.save()
     audit_record(
         actor=actor,
-        action=AUDIT_SETTINGS,
+        action=AuditAction.SUPERVISION_UNITS_SET,
         obj=unit,
         county=county,
         before=before,
@@ -193,7 +184,7 @@ def county_settings_update(
     settings.save()
     audit_record(
         actor=actor,
-        action=AUDIT_SETTINGS,
+        action=AuditAction.SUPERVISION_SETTINGS_SET,
         obj=settings,
         county=county,
         before=before,
@@ -259,7 +250,7 @@ def oversight_set(
     oversight.save()
     audit_record(
         actor=actor,
-        action=AUDIT_OVERSIGHT_SET,
+        action=AuditAction.SUPERVISION_OVERSIGHT_SET,
         obj=oversight,
         county=county,
         before=before,
@@ -338,7 +329,7 @@ def round_record(
     )
     audit_record(
         actor=actor,
-        action=AUDIT_ROUND_RECORD,
+        action=AuditAction.SUPERVISION_ROUND_RECORD,
         obj=rnd,
         county=county,
         after={
@@ -385,7 +376,7 @@ def hearing_record(
     )
     audit_record(
         actor=actor,
-        action=AUDIT_HEARING_RECORD,
+        action=AuditAction.SUPERVISION_HEARING_RECORD,
         obj=hearing,
         county=county,
         after={

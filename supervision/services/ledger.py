@@ -288,20 +288,25 @@ def rectification_create(
     report is due at the next standing-committee meeting."""
     project = (
         Project.objects.select_for_update(of=("self",))
-        .select_related("township")
+        .select_related("township", "county")
         .get(pk=project.pk)
     )
     if actor is not None:
-        _require(user_can_manage_supervision(actor, project.township))
+        _require(user_can_manage_supervision(actor, project.body))
     if source not in ItemSource.values:
         source = ItemSource.EVALUATION
     plan = ImplementationPlan.objects.filter(project=project).first()
     department = (plan.responsible_department if plan else "") or project.implementing_body
     if not department:
-        department = in_site_language(gettext_noop("Township government"))
+        department = in_site_language(
+            gettext_noop("County government")
+            if project.county_id
+            else gettext_noop("Township government")
+        )
     item = LedgerItem(
         project=project,
         township=project.township,
+        county=project.county,
         kind=ItemKind.RECTIFICATION,
         source=source,
         title=title,
@@ -322,9 +327,9 @@ def rectification_create(
 def project_priority_set(*, actor, project: Project, year: int, reason: str) -> SupervisionPriority:
     """Flag the project as a supervision priority for ``year``. Idempotent per year (the
     reason is updated)."""
-    project = Project.objects.select_related("township").get(pk=project.pk)
+    project = Project.objects.select_related("township", "county").get(pk=project.pk)
     if actor is not None:
-        _require(user_can_manage_supervision(actor, project.township))
+        _require(user_can_manage_supervision(actor, project.body))
     reason = (reason or "").strip()[:200]
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")})

@@ -167,14 +167,25 @@ def test_a_micro_suggestion_is_handed_over_through_the_ledger(world, station):
     project = Project.objects.create(
         township=world.township, title="东河村道路拓宽", content="拓宽", status="implementing"
     )
-    with pytest.raises(ValidationError):
-        services.reception_record(
-            actor=world.users["staff"],
-            station=station,
-            date=timezone.localdate(),
-            deputies=[world.deputy],
-            matters=[services.Matter(title="护栏缺失", content="护栏", route="micro")],
-        )
+    # A 微建议 needs no elected project: it is the township's hand-over, tracked in the ledger.
+    alone = services.reception_record(
+        actor=world.users["staff"],
+        station=station,
+        date=timezone.localdate(),
+        deputies=[world.deputy],
+        matters=[
+            services.Matter(
+                title="路灯不亮",
+                content="东河村口路灯",
+                route="micro",
+                department="镇城建办",
+                deadline=_future(10),
+            )
+        ],
+    )
+    loose = alone.matters.get().ledger_item
+    assert loose.project is None and loose.township == world.township
+    assert loose.status == "handed_over" and loose.department == "镇城建办"
     reception = services.reception_record(
         actor=world.users["staff"],
         station=station,

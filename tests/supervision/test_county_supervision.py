@@ -256,7 +256,7 @@ def test_a_hearing_records_its_opinions_and_follow_ups(
     )
     assert list(hearing.items.values_list("source", flat=True)) == [ItemSource.HEARING]
     assert AuditEvent.objects.filter(
-        object_type="supervision.Hearing", action=AuditAction.PROGRESS_REPORT_SUBMIT
+        object_type="supervision.Hearing", action=AuditAction.SUPERVISION_HEARING_RECORD
     ).exists()
     client.force_login(world.users["reviewer"])
     listing = client.get(reverse("supervision:hearing_list", args=[world.county.pk]))
