@@ -161,6 +161,109 @@ def reconcile(
 
 
 # ---------------------------------------------------------------------------------------------
+# A county plenary's delegations (代表团): what was issued and returned per delegation
+
+
+@dataclass(frozen=True)
+class DelegationIssue:
+    """One delegation's line: code slips and paper ballots handed out (发出), paper ballots
+    that came back from its box (收回), and its deputies present on the roll (None: unknown).
+    Electronic ballots are never tied to a delegation: the box knows only how many came back
+    overall."""
+
+    key: object
+    slips_issued: int = 0
+    paper_issued: int = 0
+    paper_returned: int = 0
+    present: int | None = None
+
+    @property
+    def issued(self) -> int:
+        return self.slips_issued + self.paper_issued
+
+    @property
+    def over_returned(self) -> bool:
+        """More paper ballots came back from the delegation than it was handed."""
+        return self.paper_returned > self.paper_issued
+
+    @property
+    def over_issued(self) -> bool:
+        """More slips and ballots handed out than the delegation has deputies present."""
+        return self.present is not None and self.issued > self.present
+
+
+@dataclass(frozen=True)
+class IssueReconciliation:
+    """Per-delegation lines and the vote's totals: 发出 (issued), 收回 (returned: every ballot
+    in the box when known, else the paper returned), 有效 and 无效."""
+
+    lines: tuple[DelegationIssue, ...]
+    slips_issued: int
+    paper_issued: int
+    paper_returned: int
+    returned: int | None = None  # every ballot in the box (electronic + paper), once counted
+    valid: int | None = None
+    invalid: int | None = None
+
+    @property
+    def issued(self) -> int:
+        return self.slips_issued + self.paper_issued
+
+    @property
+    def flagged(self) -> tuple:
+        """Keys of the delegations whose paper came back over what they were handed, or that
+        were handed more than their deputies present."""
+        return tuple(line.key for line in self.lines if line.over_returned or line.over_issued)
+
+    @property
+    def over_returned(self) -> bool:
+        """S2 overall: more ballots in the box than were issued."""
+        returned = self.paper_returned if self.returned is None else self.returned
+        return returned > self.issued
+
+    @property
+    def counts_agree(self) -> bool:
+        """有效 + 无效 = 收回, when the count is known."""
+        if self.returned is None or self.valid is None or self.invalid is None:
+            return True
+        return self.valid + self.invalid == self.returned
+
+    @property
+    def balanced(self) -> bool:
+        return not self.flagged and not self.over_returned and self.counts_agree
+
+
+def reconcile_delegations(
+    lines, *, returned: int | None = None, valid: int | None = None, invalid: int | None = None
+) -> IssueReconciliation:
+    """Reconcile a county vote's slips and paper ballots per delegation and overall. Returned
+    never above issued, per delegation (paper) and overall (the whole box); valid + invalid =
+    returned. A negative count or a delegation given twice is the caller's error
+    (ValueError), not a finding."""
+    lines = tuple(lines)
+    seen = set()
+    for line in lines:
+        if line.key in seen:
+            raise ValueError(f"delegation {line.key!r} given twice")
+        seen.add(line.key)
+        counts = (line.slips_issued, line.paper_issued, line.paper_returned)
+        if min(counts) < 0 or (line.present is not None and line.present < 0):
+            raise ValueError(f"negative count for delegation {line.key!r}")
+    for figure in (returned, valid, invalid):
+        if figure is not None and figure < 0:
+            raise ValueError("negative overall count")
+    return IssueReconciliation(
+        lines=lines,
+        slips_issued=sum(line.slips_issued for line in lines),
+        paper_issued=sum(line.paper_issued for line in lines),
+        paper_returned=sum(line.paper_returned for line in lines),
+        returned=returned,
+        valid=valid,
+        invalid=invalid,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Counting (B2–B4, P1–P5)
 
 

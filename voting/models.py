@@ -176,6 +176,37 @@ class Vote(CleanTextMixin, models.Model):
     def sub_items(self) -> list[str]:
         return list(self.ballot_kind.sub_items)
 
+    @property
+    def is_county_vote(self) -> bool:
+        """A vote of a county congress's plenary (its term belongs to no township)."""
+        return self.session.term.township_id is None
+
+    def delegation_reconciliation(self):
+        """发出/收回 per delegation and overall (voting.domain.reconcile_delegations), with the
+        count's returned, valid and invalid once counted; None when nothing was recorded per
+        delegation. The certificate and the console read this one definition."""
+        from .domain import DelegationIssue, reconcile_delegations
+
+        rows = list(self.delegation_counts.select_related("delegation"))
+        if not rows:
+            return None
+        result = getattr(self, "result", None) if self.pk else None
+        rec = reconcile_delegations(
+            [
+                DelegationIssue(
+                    key=row.delegation.name,
+                    slips_issued=row.slips_issued,
+                    paper_issued=row.paper_issued,
+                    paper_returned=row.paper_returned,
+                )
+                for row in sorted(rows, key=lambda r: (r.delegation.order, r.delegation_id))
+            ],
+            returned=result.returned if result else None,
+            valid=result.valid if result else None,
+            invalid=result.invalid if result else None,
+        )
+        return rec
+
 
 class VoteCandidate(CleanTextMixin, models.Model):
     """A candidate as printed on this vote's ballot (V4), copied from the candidate list."""
@@ -331,11 +362,99 @@ class SealedBallot(models.Model):
         return f"{self.vote_id}:{self.tracker}"
 
 
+class VoteDelegationCount(models.Model):
+    """What one delegation (代表团) of a county plenary was handed and gave back: code slips
+    and paper ballots issued (发出), paper ballots returned from its box (收回). Never which
+    ballot: an electronic ballot is not tied to any delegation."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="delegation_counts", verbose_name=_("vote")
+    )
+    delegation = models.ForeignKey(
+        "congress.Delegation",
+        on_delete=models.PROTECT,
+        related_name="vote_counts",
+        verbose_name=_("delegation"),
+    )
+    slips_issued = models.PositiveIntegerField(_("code slips issued"), default=0)
+    paper_issued = models.PositiveIntegerField(_("paper ballots issued"), default=0)
+    paper_returned = models.PositiveIntegerField(_("paper ballots returned"), default=0)
+
+    class Meta:
+        verbose_name = _("delegation's ballots")
+        verbose_name_plural = _("delegations' ballots")
+        ordering = ["vote_id", "delegation__order", "delegation_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "delegation"], name="votedelegation_unique"),
+            models.CheckConstraint(
+                condition=Q(paper_returned__lte=models.F("paper_issued")),
+                name="votedelegation_returned_le_issued",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id} · {self.delegation_id}"
+
+    @property
+    def issued(self) -> int:
+        return self.slips_issued + self.paper_issued
+
+
+class PaperBatch(models.Model):
+    """A county plenary's paper ballots split among teller pairs: one batch per pair, a set of
+    delegations whose boxes the pair enters (double entry within the pair). The count merges
+    every batch once each is finished."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="paper_batches", verbose_name=_("vote")
+    )
+    number = models.PositiveSmallIntegerField(_("batch"))
+    delegations = models.ManyToManyField(
+        "congress.Delegation", related_name="+", verbose_name=_("delegations")
+    )
+    first_teller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("first teller"),
+    )
+    second_teller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("second teller"),
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("paper ballot batch")
+        verbose_name_plural = _("paper ballot batches")
+        ordering = ["vote_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "number"], name="paperbatch_unique_number"),
+            models.CheckConstraint(
+                condition=~Q(first_teller=models.F("second_teller")),
+                name="paperbatch_two_tellers",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="paperbatch_number_pos"),
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id} · {self.number}"
+
+    def has_teller(self, user) -> bool:
+        return user.is_authenticated and user.pk in (self.first_teller_id, self.second_teller_id)
+
+
 class PaperEntry(models.Model):
     """One paper ballot as keyed in by one of the two tellers, in the order taken from the box.
     The two sequences (slot A and slot B) are compared; scrutineers resolve mismatches."""
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="paper_entries")
+    # A county plenary's batch (its teller pair's delegations); none for a single sequence.
+    batch = models.ForeignKey(
+        PaperBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="entries"
+    )
     slot = models.CharField(max_length=1, choices=[("A", "A"), ("B", "B")])
     sequence = models.PositiveIntegerField()
     choices = models.CharField(max_length=200)
@@ -351,7 +470,14 @@ class PaperEntry(models.Model):
         ordering = ["vote_id", "slot", "sequence"]
         constraints = [
             models.UniqueConstraint(
-                fields=["vote", "slot", "sequence"], name="paperentry_unique_sequence"
+                fields=["vote", "slot", "sequence"],
+                condition=Q(batch__isnull=True),
+                name="paperentry_unique_sequence",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "slot", "sequence"],
+                condition=Q(batch__isnull=False),
+                name="paperentry_unique_batch_sequence",
             ),
             models.CheckConstraint(condition=Q(sequence__gte=1), name="paperentry_sequence_pos"),
         ]
@@ -365,6 +491,9 @@ class PaperDecision(models.Model):
     doubtful ballot (B3). Recorded with who decided and why."""
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="paper_decisions")
+    batch = models.ForeignKey(
+        PaperBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
+    )
     sequence = models.PositiveIntegerField()
     choices = models.CharField(max_length=200)
     status = models.CharField(max_length=8, choices=BallotStatus.choices)
@@ -378,7 +507,16 @@ class PaperDecision(models.Model):
         verbose_name = _("scrutineers' decision")
         verbose_name_plural = _("scrutineers' decisions")
         constraints = [
-            models.UniqueConstraint(fields=["vote", "sequence"], name="paperdecision_unique"),
+            models.UniqueConstraint(
+                fields=["vote", "sequence"],
+                condition=Q(batch__isnull=True),
+                name="paperdecision_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "sequence"],
+                condition=Q(batch__isnull=False),
+                name="paperdecision_unique_batch",
+            ),
         ]
 
     def __str__(self):
