@@ -34,7 +34,9 @@ def test_returned_equal_to_issued_is_the_threshold():
 
 
 def test_more_handed_out_than_present_is_flagged():
-    rec = reconcile_delegations([_line("a", slips=31, present=30), _line("b", slips=30, present=30)])
+    rec = reconcile_delegations(
+        [_line("a", slips=31, present=30), _line("b", slips=30, present=30)]
+    )
     assert rec.flagged == ("a",)
 
 

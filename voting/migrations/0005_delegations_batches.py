@@ -6,123 +6,211 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('congress', '0004_county_congress'),
-        ('voting', '0004_sealed_ballots'),
+        ("congress", "0004_county_congress"),
+        ("voting", "0004_sealed_ballots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaperBatch',
+            name="PaperBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='batch')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="batch")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
             ],
             options={
-                'verbose_name': 'paper ballot batch',
-                'verbose_name_plural': 'paper ballot batches',
-                'ordering': ['vote_id', 'number'],
+                "verbose_name": "paper ballot batch",
+                "verbose_name_plural": "paper ballot batches",
+                "ordering": ["vote_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='VoteDelegationCount',
+            name="VoteDelegationCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slips_issued', models.PositiveIntegerField(default=0, verbose_name='code slips issued')),
-                ('paper_issued', models.PositiveIntegerField(default=0, verbose_name='paper ballots issued')),
-                ('paper_returned', models.PositiveIntegerField(default=0, verbose_name='paper ballots returned')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slips_issued",
+                    models.PositiveIntegerField(default=0, verbose_name="code slips issued"),
+                ),
+                (
+                    "paper_issued",
+                    models.PositiveIntegerField(default=0, verbose_name="paper ballots issued"),
+                ),
+                (
+                    "paper_returned",
+                    models.PositiveIntegerField(default=0, verbose_name="paper ballots returned"),
+                ),
             ],
             options={
-                'verbose_name': "delegation's ballots",
-                'verbose_name_plural': "delegations' ballots",
-                'ordering': ['vote_id', 'delegation__order', 'delegation_id'],
+                "verbose_name": "delegation's ballots",
+                "verbose_name_plural": "delegations' ballots",
+                "ordering": ["vote_id", "delegation__order", "delegation_id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='paperdecision',
-            name='paperdecision_unique',
+            model_name="paperdecision",
+            name="paperdecision_unique",
         ),
         migrations.RemoveConstraint(
-            model_name='paperentry',
-            name='paperentry_unique_sequence',
+            model_name="paperentry",
+            name="paperentry_unique_sequence",
         ),
         migrations.AddField(
-            model_name='paperbatch',
-            name='delegations',
-            field=models.ManyToManyField(related_name='+', to='congress.delegation', verbose_name='delegations'),
+            model_name="paperbatch",
+            name="delegations",
+            field=models.ManyToManyField(
+                related_name="+", to="congress.delegation", verbose_name="delegations"
+            ),
         ),
         migrations.AddField(
-            model_name='paperbatch',
-            name='first_teller',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='first teller'),
+            model_name="paperbatch",
+            name="first_teller",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="first teller",
+            ),
         ),
         migrations.AddField(
-            model_name='paperbatch',
-            name='second_teller',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='second teller'),
+            model_name="paperbatch",
+            name="second_teller",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="second teller",
+            ),
         ),
         migrations.AddField(
-            model_name='paperbatch',
-            name='vote',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paper_batches', to='voting.vote', verbose_name='vote'),
+            model_name="paperbatch",
+            name="vote",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="paper_batches",
+                to="voting.vote",
+                verbose_name="vote",
+            ),
         ),
         migrations.AddField(
-            model_name='paperdecision',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='voting.paperbatch'),
+            model_name="paperdecision",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="decisions",
+                to="voting.paperbatch",
+            ),
         ),
         migrations.AddField(
-            model_name='paperentry',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='voting.paperbatch'),
+            model_name="paperentry",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="entries",
+                to="voting.paperbatch",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperdecision',
-            constraint=models.UniqueConstraint(condition=models.Q(('batch__isnull', True)), fields=('vote', 'sequence'), name='paperdecision_unique'),
+            model_name="paperdecision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("batch__isnull", True)),
+                fields=("vote", "sequence"),
+                name="paperdecision_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperdecision',
-            constraint=models.UniqueConstraint(condition=models.Q(('batch__isnull', False)), fields=('batch', 'sequence'), name='paperdecision_unique_batch'),
+            model_name="paperdecision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("batch__isnull", False)),
+                fields=("batch", "sequence"),
+                name="paperdecision_unique_batch",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('batch__isnull', True)), fields=('vote', 'slot', 'sequence'), name='paperentry_unique_sequence'),
+            model_name="paperentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("batch__isnull", True)),
+                fields=("vote", "slot", "sequence"),
+                name="paperentry_unique_sequence",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('batch__isnull', False)), fields=('batch', 'slot', 'sequence'), name='paperentry_unique_batch_sequence'),
+            model_name="paperentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("batch__isnull", False)),
+                fields=("batch", "slot", "sequence"),
+                name="paperentry_unique_batch_sequence",
+            ),
         ),
         migrations.AddField(
-            model_name='votedelegationcount',
-            name='delegation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vote_counts', to='congress.delegation', verbose_name='delegation'),
+            model_name="votedelegationcount",
+            name="delegation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="vote_counts",
+                to="congress.delegation",
+                verbose_name="delegation",
+            ),
         ),
         migrations.AddField(
-            model_name='votedelegationcount',
-            name='vote',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delegation_counts', to='voting.vote', verbose_name='vote'),
+            model_name="votedelegationcount",
+            name="vote",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="delegation_counts",
+                to="voting.vote",
+                verbose_name="vote",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperbatch',
-            constraint=models.UniqueConstraint(fields=('vote', 'number'), name='paperbatch_unique_number'),
+            model_name="paperbatch",
+            constraint=models.UniqueConstraint(
+                fields=("vote", "number"), name="paperbatch_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('first_teller', models.F('second_teller')), _negated=True), name='paperbatch_two_tellers'),
+            model_name="paperbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_teller", models.F("second_teller")), _negated=True),
+                name="paperbatch_two_tellers",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='paperbatch_number_pos'),
+            model_name="paperbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="paperbatch_number_pos"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='votedelegationcount',
-            constraint=models.UniqueConstraint(fields=('vote', 'delegation'), name='votedelegation_unique'),
+            model_name="votedelegationcount",
+            constraint=models.UniqueConstraint(
+                fields=("vote", "delegation"), name="votedelegation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='votedelegationcount',
-            constraint=models.CheckConstraint(condition=models.Q(('paper_returned__lte', models.F('paper_issued'))), name='votedelegation_returned_le_issued'),
+            model_name="votedelegationcount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("paper_returned__lte", models.F("paper_issued"))),
+                name="votedelegation_returned_le_issued",
+            ),
         ),
     ]
