@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import roster, selectors, services
+from .access import session_or_404, township_view
 from .forms import (
     AccountForm,
     AttendanceForm,
@@ -25,7 +26,7 @@ from .forms import (
     RuleSetForm,
     SessionForm,
 )
-from .models import AttendanceStatus, Delegation, RoleAssignment, Session, Term
+from .models import AttendanceStatus, Delegation, RoleAssignment, Term
 from .permissions import (
     user_can_manage_county_congress,
     user_can_manage_session,
@@ -35,35 +36,6 @@ from .permissions import (
     user_can_view_roster,
     user_can_view_session,
 )
-
-
-def township_view(*, manage: bool = False, check=None):
-    """Fetch the township in the user's scope (404 outside it) and check the permission
-    (403 for a visible township the user may not act on)."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, pk, *args, **kwargs):
-            township = selectors.township_for_user(request.user, pk)
-            if township is None:
-                raise Http404
-            if manage and not user_can_manage_township(request.user, township):
-                raise PermissionDenied
-            if check is not None and not check(request.user, township):
-                raise PermissionDenied
-            return view(request, township, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _session_or_404(request, pk) -> Session:
-    session = selectors.sessions_visible_to(request.user).filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    return session
 
 
 @login_required
@@ -376,7 +348,7 @@ def _session_context(request, session):
 
 @login_required
 def session_detail(request, pk):
-    session = _session_or_404(request, pk)
+    session = session_or_404(request.user, pk)
     if not user_can_view_session(request.user, session):
         raise PermissionDenied
     context = _session_context(request, session)
@@ -388,14 +360,14 @@ def session_detail(request, pk):
 @login_required
 def session_headcount(request, pk):
     """The headcount panel alone, polled by HTMX on the session page."""
-    session = _session_or_404(request, pk)
+    session = session_or_404(request.user, pk)
     return render(request, "congress/_headcount.html", _session_context(request, session))
 
 
 @login_required
 @require_POST
 def session_open_roll(request, pk):
-    session = _session_or_404(request, pk)
+    session = session_or_404(request.user, pk)
     if not user_can_manage_session(request.user, session):
         raise PermissionDenied
     try:
@@ -410,7 +382,7 @@ def session_open_roll(request, pk):
 @login_required
 @require_POST
 def attendance_set(request, pk, deputy_id):
-    session = _session_or_404(request, pk)
+    session = session_or_404(request.user, pk)
     if not user_can_manage_session(request.user, session):
         raise PermissionDenied
     form = AttendanceForm(request.POST)

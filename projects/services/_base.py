@@ -5,10 +5,10 @@ event)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from congress import selectors as congress_selectors
+from congress.access import require as _require  # noqa: F401 - the stage's services' guard
 from congress.audit import AuditAction
 from congress.models import RuleSet, Township
 from congress.services import audit_record
@@ -16,11 +16,6 @@ from livelihood.stage_machines import StageMachine
 
 from .. import domain
 from ..models import Project, ProjectStatus, ProjectStatusChange
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def ruleset_for(township: Township) -> RuleSet:

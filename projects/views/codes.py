@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from congress.access import township_view
 from congress.permissions import user_can_manage_township
-from congress.views import township_view
 
 from .. import selectors, services
 from ..forms import StationForm

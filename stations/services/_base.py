@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from congress.access import require as _require  # noqa: F401 - the stage's services' guard
 
 from .. import domain
 from ..models import DutyDay
@@ -21,11 +23,6 @@ MESSAGES = {
     "bad_pattern": _("Choose a valid repeat pattern."),
     "unknown_item": _("Unknown duty item."),
 }
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def refusal(exc: domain.StationRuleError) -> ValidationError:

@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from congress import selectors as congress_selectors
+from congress.access import require as _require  # noqa: F401 - the stage's services' guard
 from congress.models import RuleSet
 from projects.models import Project, ProjectStatus
 from projects.services import project_set_status
 
 SUPERVISED = (ProjectStatus.ELECTED, ProjectStatus.IMPLEMENTING, ProjectStatus.COMPLETED)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _today() -> datetime.date:

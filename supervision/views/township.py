@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from congress.views import township_view
+from congress.access import township_view
 from projects.selectors import plans_visible_to
 
 from .. import selectors

@@ -4,20 +4,13 @@ vote's row lock, the state check (voting/machine.py) and the ballot rules of the
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-
+from congress.access import require as _require  # noqa: F401 - the stage's services' guard
 from congress.services import audit_record
 from livelihood.i18n import in_site_language
 
 from ..kinds import kind_of
 from ..machine import refused
 from ..models import Vote
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
 
 _official = in_site_language  # stored titles and reasons: always the site's language
 

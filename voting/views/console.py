@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congress.access import session_or_404
 from congress.selectors import session_quorum, sessions_visible_to
-from congress.views import _session_or_404
 
 from .. import selectors, services
 from ..forms import CodesForm, EvaluationCreateForm, IssuedForm, OfficerForm, VoteCreateForm
@@ -29,7 +29,7 @@ from ._base import _counted, _pdf, _run, vote_view
 
 @login_required
 def vote_create(request, session_pk):
-    session = _session_or_404(request, session_pk)
+    session = session_or_404(request.user, session_pk)
     township = session.term.township
     probe = Vote(session=session)
     if township is None or not user_can_manage_vote(request.user, probe):
@@ -61,7 +61,7 @@ def vote_create(request, session_pk):
 
 @login_required
 def evaluation_create(request, session_pk):
-    session = _session_or_404(request, session_pk)
+    session = session_or_404(request.user, session_pk)
     township = session.term.township
     if township is None or not user_can_manage_vote(request.user, Vote(session=session)):
         raise PermissionDenied
