@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from .voting.ceremony import open_box_and_count, open_with_ceremony
+
 pytestmark = pytest.mark.django_db
 
 DEADLINE = datetime.date(2026, 12, 31)
@@ -311,7 +313,7 @@ def test_evaluation_certificate_and_notice_call_the_papers_测评票(world):
     _run(world, evaluation, ["SB"] * 6 + ["BU"] * 2)
     staff = world.users["staff"]
     services.vote_close(actor=staff, vote=evaluation)
-    services.vote_count(actor=staff, vote=evaluation)
+    open_box_and_count(staff, evaluation)
     evaluation.refresh_from_db()
     certificate = re.sub(r"\s+", "", pdf.pdf_text(pdf.render_certificate(vote=evaluation)))
     notice = re.sub(r"\s+", "", pdf.pdf_text(pdf.render_notice(vote=evaluation)))
@@ -347,7 +349,7 @@ def _open_vote(world):
     vote = services.vote_create(actor=staff, session=world.session, candidate_list=clist)
     codes = services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=10, paper_issued=0)
-    services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     return vote, codes
 
 

@@ -24,6 +24,7 @@ from voting.models import OfficerRole
 from ..factories import SessionFactory, user_with_role
 from ..projects.factories import advance_all, plan_with_projects, suggestion
 from ..supervision.conftest import confirmed, plan  # noqa: F401 - fixtures
+from ..voting.ceremony import open_box_and_count, open_with_ceremony
 from ..voting.conftest import make_candidate_list, vote_world  # noqa: F401 - fixtures
 
 TODAY = timezone.localdate
@@ -57,7 +58,7 @@ def _close_with_paper(world, *, paper=2):
     staff, vote = world.users["staff"], world.vote
     voting_services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     voting_services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=paper)
-    voting_services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     voting_services.vote_close(actor=staff, vote=vote)
     vote.refresh_from_db()
     return vote
@@ -138,7 +139,7 @@ def test_teller_sees_paper_entry_coming_while_the_vote_is_open(vote_world):
     assert kinds(teller) == []  # a vote being prepared is no teller's work yet
     voting_services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     voting_services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=0)
-    voting_services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     entry = task(teller, "paper_entry")
     assert entry.waiting and entry.section == w.TELLER
     assert entry.url == reverse("voting:paper_entry", args=[vote.pk, "A"])
@@ -182,7 +183,7 @@ def test_scrutineer_decides_mismatches_then_the_chief_certifies(vote_world):
     voting_services.paper_decide(actor=chief, vote=vote, sequence=2, keys="2111", reason="核对原票")
     assert task(chief, "paper_finalize").url == check.url
     voting_services.paper_finalize(actor=chief, vote=vote)
-    voting_services.vote_count(actor=world.users["staff"], vote=vote)
+    open_box_and_count(world.users["staff"], vote)
     certify = task(chief, "vote_certify")
     assert certify.url == reverse("voting:results", args=[vote.pk])
     # The chief has an account, so only the chief certifies.
@@ -393,7 +394,7 @@ def test_session_vote_list_links_each_vote_for_the_roles_that_may_open_it(vote_w
 def test_results_are_linked_only_to_those_who_may_read_them(vote_world):
     world = vote_world
     vote = _close_with_paper(world, paper=0)
-    voting_services.vote_count(actor=world.users["staff"], vote=vote)
+    open_box_and_count(world.users["staff"], vote)
     url = reverse("voting:session_votes", args=[world.session.pk])
     results = reverse("voting:results", args=[vote.pk])
     assert results in world.client("teller").get(url).content.decode()
@@ -434,7 +435,7 @@ def test_paper_pages_say_where_entry_stands(vote_world):
     staff, vote = world.users["staff"], world.vote
     voting_services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     voting_services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=2)
-    voting_services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     for page, c in ((entry, client), (check, world.client("scrutineer"))):
         html = assert_opens(c, page).content.decode()
         assert 'data-stage="before"' in html and 'name="keys"' not in html
@@ -522,7 +523,7 @@ def test_scrutineer_sees_the_vote_coming_while_it_is_open(vote_world):
     assert kinds(scrutineer) == []
     voting_services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     voting_services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=0)
-    voting_services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     wait = task(scrutineer, "scrutiny_wait")
     assert wait.waiting and wait.url == reverse("voting:paper_check", args=[vote.pk])
     assert (

@@ -11,6 +11,8 @@ from tests.permissions.voting import _votes
 from tests.voting.conftest import check_in, make_candidate_list
 from voting import services
 
+from ..voting.ceremony import open_with_ceremony
+
 PROJECTOR = {"width": 1920, "height": 1080}
 
 
@@ -21,7 +23,7 @@ def _open_vote(world):
     vote = services.vote_create(actor=staff, session=world.session, candidate_list=clist)
     codes = services.vote_generate_codes(actor=staff, vote=vote, spares=2)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=0)
-    services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     return vote, codes
 
 

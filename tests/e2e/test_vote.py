@@ -17,6 +17,8 @@ from tests.voting.conftest import check_in, make_candidate_list
 from voting import domain, services
 from voting.models import OfficerRole, Vote
 
+from ..voting.ceremony import open_with_ceremony, print_key_slips, slips_of
+
 DEPUTY_BALLOTS = [  # (marks per candidate as clicked: Y, N, A or None for no mark)
     ("Y", "Y", "N", "A"),
     ("Y", "N", "Y", None),
@@ -44,6 +46,7 @@ def _setup(world):
     )
     codes = services.vote_generate_codes(actor=staff, vote=vote, spares=2)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=0)
+    print_key_slips(staff, vote)  # 密钥分片: the chief scrutineer holds the one key share
     return vote, codes
 
 
@@ -121,8 +124,13 @@ def test_whole_vote_electronic_and_paper(page, browser, live_server, browser_err
     expect(chief.locator(".alert-success").first).to_be_visible()
     shot(chief, "paper-check")
 
-    page.goto(f"/votes/{vote.pk}/")
-    page.get_by_role("button", name=re.compile("^.*计票$")).click()
+    # 开箱计票: the chief scrutineer types the share slip on the count page; the box opens
+    # and is counted.
+    chief.goto(f"/votes/{vote.pk}/paper-check/")  # the guided path links the count page
+    chief.locator('[data-testid="officer-turn"] a').click()
+    chief.locator("#slip-1").fill(slips_of(vote)[0])
+    chief.get_by_role("button", name=re.compile("开箱计票")).click()
+    expect(chief).to_have_url(re.compile(rf"/votes/{vote.pk}/results/$"))
     page.goto(f"/votes/{vote.pk}/results/")
     chief.goto(f"/votes/{vote.pk}/results/")
     chief.get_by_role("button", name=re.compile("确认计票结果")).click()
@@ -153,7 +161,7 @@ def test_ballot_has_no_serious_accessibility_violations(
 ):
     """axe-core (vendored) on the code page and the ballot, at phone width."""
     vote, codes = _setup(world)
-    services.vote_open(actor=world.users["staff"], vote=vote)
+    open_with_ceremony(world.users["staff"], vote)
     axe = Path(settings.BASE_DIR, "static/vendor/axe-core/axe.min.js").read_text()
     # axe is injected as an inline script, which our CSP forbids: bypass it for this check.
     context, page = _context_page(

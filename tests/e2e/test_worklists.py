@@ -14,12 +14,14 @@ from tests.reports.factories import published_plan
 from tests.voting.conftest import vote_world  # noqa: F401 - fixture
 from voting import services
 
+from ..voting.ceremony import open_box_and_count, open_with_ceremony
+
 
 def _open_with_paper(world, *, paper=2):
     staff, vote = world.users["staff"], world.vote
     services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=paper)
-    services.vote_open(actor=staff, vote=vote)
+    open_with_ceremony(staff, vote)
     return vote
 
 
@@ -87,7 +89,7 @@ def test_scrutineer_follows_home_tasks_to_mismatches_and_certification(page, vot
     expect(page.locator(".alert-success").first).to_be_visible()
     settle(page)
 
-    services.vote_count(actor=world.users["staff"], vote=vote)
+    open_box_and_count(world.users["staff"], vote)
     page.goto("/")
     certify = page.locator('[data-testid="worklist"] a[data-task="vote_certify"]')
     expect(certify).to_have_count(1)

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from livelihood import devservers
 from voting import services
-from voting.models import Ballot, BallotCode
+from voting.models import BallotCode, SealedBallot
 
+from ..voting.ceremony import post_slips, print_key_slips
 from ..voting.conftest import check_in, make_candidate_list
 
 REDIS_PORT = 6397
@@ -29,6 +30,7 @@ def _open_vote(world, *, deputies, present):
     vote = services.vote_create(actor=staff, session=world.session, candidate_list=clist)
     codes = services.vote_generate_codes(actor=staff, vote=vote, spares=0)
     services.vote_record_issued(actor=staff, vote=vote, slips_issued=present, paper_issued=0)
+    print_key_slips(staff, vote)  # 密钥分片: the key holders keep their slips until the count
     return vote, codes
 
 
@@ -68,7 +70,7 @@ def test_a_whole_vote_runs_with_redis_stopped(world):
             )
             assert response.status_code == 200
         staff.post(reverse("voting:action", args=[vote.pk, "close"]))
-        staff.post(reverse("voting:action", args=[vote.pk, "count"]))
+        post_slips(staff, vote)  # 开箱计票: k slips presented on the count page, then counted
         results = staff.get(reverse("voting:results", args=[vote.pk]))
         assert results.status_code == 200
         assert results.context["result"].returned == 9
@@ -135,7 +137,7 @@ def test_postgres_restart_during_an_open_vote(world, live_server, settings):
     assert all(answers[-1] in (201, 409) for answers in outcomes.values()), outcomes
     assert not any(500 in answers for answers in outcomes.values())  # 503s, never 500s
     # Exactly one ballot per code, every code used, whatever the clients saw.
-    assert Ballot.objects.filter(vote=vote).count() == len(codes)
+    assert SealedBallot.objects.filter(vote=vote).count() == len(codes)
     assert BallotCode.objects.filter(vote=vote, used=True).count() == len(codes)
     disrupted = sum(1 for answers in outcomes.values() if answers[0] not in (201, 409))
     print(f"clients that met the outage and retried: {disrupted} of {len(codes)}")

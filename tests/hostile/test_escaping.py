@@ -7,6 +7,7 @@ from django.urls import reverse
 from congress import services as congress_services
 from voting import services
 
+from ..voting.ceremony import open_with_ceremony
 from ..voting.conftest import check_in, make_candidate_list
 
 PROBES = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "<b>粗体</b>"]
@@ -40,7 +41,7 @@ def test_candidate_titles_are_escaped_on_the_ballot(world, probe):
         actor=world.users["staff"], session=world.session, candidate_list=clist
     )
     codes = services.vote_generate_codes(actor=world.users["staff"], vote=vote, spares=0)
-    services.vote_open(actor=world.users["staff"], vote=vote)
+    open_with_ceremony(world.users["staff"], vote)
     page = Client().post(reverse("voting:ballot"), {"code": codes[0]}).content.decode()
     assert probe not in page and "&lt;" in page
 

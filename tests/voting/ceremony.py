@@ -8,9 +8,11 @@ the only copy outside the printed slips, as on paper."""
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
-from voting import services
+from voting import pdf, services
 from voting.models import OfficerRole, Vote
 from voting.services.setup import key_holders_of
 
@@ -18,6 +20,13 @@ from voting.services.setup import key_holders_of
 _SLIPS: dict[int, list[str]] = {}
 
 CHIEF_NAME = "卫东"  # the chief scrutineer named when a test named no key holder
+# A share slip's typed form as printed: 60 symbols in groups of five.
+SLIP = re.compile(r"((?:[0-9A-HJKMNP-TV-Y]{5}\s+){11}[0-9A-HJKMNP-TV-Y]{5})")
+
+
+def slips_from_pdf(data: bytes) -> list[str]:
+    """The typed forms on printed share slips, read back as a key holder reads a slip."""
+    return [re.sub(r"\s+", "", m) for m in SLIP.findall(pdf.pdf_text(data))]
 
 
 def print_key_slips(actor, vote: Vote) -> list[str]:
@@ -33,6 +42,11 @@ def print_key_slips(actor, vote: Vote) -> list[str]:
     _SLIPS[vote.pk] = slips
     vote.refresh_from_db()
     return slips
+
+
+def remember_slips(vote: Vote, slips: list[str]) -> None:
+    """Keep slips printed through the console (read back from the PDF) for the count."""
+    _SLIPS[vote.pk] = list(slips)
 
 
 def slips_of(vote: Vote) -> list[str]:
