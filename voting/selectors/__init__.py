@@ -5,10 +5,13 @@ page's work list. Every public name is re-exported here."""
 
 from .votes import (
     ballots_received,
+    batch_for_user,
+    paper_batches,
     paper_sequences,
     paper_state,
     published_outcomes,
     tally_from_database,
+    vote_delegations,
     vote_with_details,
     votes_visible_to,
 )
@@ -17,11 +20,14 @@ from .worklist import ACTIVE, tasks_for
 __all__ = [
     "ACTIVE",
     "ballots_received",
+    "batch_for_user",
+    "paper_batches",
     "paper_sequences",
     "paper_state",
     "published_outcomes",
     "tally_from_database",
     "tasks_for",
+    "vote_delegations",
     "vote_with_details",
     "votes_visible_to",
 ]

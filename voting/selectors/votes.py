@@ -27,6 +27,11 @@ def votes_visible_to(user) -> QuerySet[Vote]:
     return qs.filter(
         Q(session__term__township_id__in=township_ids)
         | Q(session__term__county_id__in=scope.reviewer_counties)
+        # A county plenary: the county congress's own roles (never a township's staff).
+        | Q(
+            session__term__township__isnull=True,
+            session__term__county_id__in=scope.any_county_role,
+        )
     )
 
 
@@ -77,10 +82,12 @@ def tally_from_database(vote: Vote, candidates: int) -> domain.Tally:
     )
 
 
-def paper_sequences(vote: Vote) -> dict[str, list[tuple[str, str]]]:
+def paper_sequences(vote: Vote, batch=None) -> dict[str, list[tuple[str, str]]]:
+    """The two tellers' sequences: the vote's single pair, or one batch's pair (a county
+    plenary's paper entry split among teller pairs)."""
     out: dict[str, list[tuple[str, str]]] = {"A": [], "B": []}
     for slot, choices, status in (
-        PaperEntry.objects.filter(vote=vote)
+        PaperEntry.objects.filter(vote=vote, batch=batch)
         .order_by("slot", "sequence")
         .values_list("slot", "choices", "status")
     ):
@@ -88,15 +95,19 @@ def paper_sequences(vote: Vote) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def paper_state(vote: Vote) -> dict:
-    """The comparison of the two tellers' entries, with the scrutineers' decisions."""
-    sequences = paper_sequences(vote)
+def paper_state(vote: Vote, batch=None) -> dict:
+    """The comparison of the two tellers' entries, with the scrutineers' decisions (of the
+    vote's single pair, or of one batch)."""
+    sequences = paper_sequences(vote, batch)
     mismatches = domain.compare_entries(sequences["A"], sequences["B"])
     doubtful = set(
-        PaperEntry.objects.filter(vote=vote, doubtful=True).values_list("sequence", flat=True)
+        PaperEntry.objects.filter(vote=vote, batch=batch, doubtful=True).values_list(
+            "sequence", flat=True
+        )
     )
     decisions = {
-        d.sequence: d for d in PaperDecision.objects.filter(vote=vote).select_related("decided_by")
+        d.sequence: d
+        for d in PaperDecision.objects.filter(vote=vote, batch=batch).select_related("decided_by")
     }
     open_items = sorted(({m.sequence for m in mismatches} | doubtful) - set(decisions), key=int)
     return {
@@ -107,7 +118,41 @@ def paper_state(vote: Vote) -> dict:
         "decisions": decisions,
         "open": open_items,
         "ready": bool(sequences["A"] or sequences["B"]) and not open_items,
+        "complete": len(sequences["A"]) == len(sequences["B"]) and not open_items,
     }
+
+
+def paper_batches(vote: Vote) -> list:
+    """A county plenary's batches with their delegations and progress (how many ballots each
+    teller entered, whether finished) — counts only, never what a ballot says."""
+    from django.db.models import Count
+
+    from ..models import PaperBatch
+
+    return list(
+        PaperBatch.objects.filter(vote=vote)
+        .select_related("first_teller", "second_teller")
+        .prefetch_related("delegations")
+        .annotate(
+            entered_a=Count("entries", filter=Q(entries__slot="A")),
+            entered_b=Count("entries", filter=Q(entries__slot="B")),
+        )
+        .order_by("number")
+    )
+
+
+def batch_for_user(vote: Vote, user):
+    """The batch whose pair the user belongs to, if any."""
+    from ..models import PaperBatch
+
+    if not user.is_authenticated:
+        return None
+    return (
+        PaperBatch.objects.filter(vote=vote)
+        .filter(Q(first_teller=user) | Q(second_teller=user))
+        .order_by("number")
+        .first()
+    )
 
 
 def published_outcomes(project) -> tuple[list, list]:
@@ -147,3 +192,42 @@ def published_outcomes(project) -> tuple[list, list]:
             }
         )
     return votes, ratings
+
+
+def vote_delegations(vote: Vote) -> dict | None:
+    """A county plenary's delegations on the console and the certificate: each delegation's
+    roll (应到/实到/请假, congress's one aggregate query), what it was handed and gave back,
+    and the totals — None for a township's vote. Nothing here ties a ballot to a
+    delegation: electronic ballots are counted only overall."""
+    from congress.models import Delegation
+    from congress.selectors import session_headcount_by_delegation
+
+    term = vote.session.term
+    if term.township_id is not None:
+        return None
+    roll = session_headcount_by_delegation(vote.session)
+    by_delegation = {line.delegation_id: line.headcount for line in roll.lines}
+    counts = {row.delegation_id: row for row in vote.delegation_counts.all()}
+    rows = []
+    for delegation in Delegation.objects.filter(term=term).order_by("order", "id"):
+        count = counts.get(delegation.pk)
+        rows.append(
+            {
+                "delegation": delegation,
+                "roll": by_delegation.get(delegation.pk),
+                "slips_issued": count.slips_issued if count else 0,
+                "paper_issued": count.paper_issued if count else 0,
+                "paper_returned": count.paper_returned if count else 0,
+                "recorded": count is not None,
+            }
+        )
+    reconciliation = vote.delegation_reconciliation()
+    flagged = set(reconciliation.flagged) if reconciliation else set()
+    for row in rows:
+        row["flagged"] = row["delegation"].name in flagged
+    return {
+        "rows": rows,
+        "roll_total": roll.total,
+        "unseated": by_delegation.get(None),
+        "reconciliation": reconciliation,
+    }

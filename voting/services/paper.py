@@ -15,6 +15,7 @@ from ..machine import VOTE_MACHINE
 from ..models import (
     Ballot,
     BallotChannel,
+    PaperBatch,
     PaperDecision,
     PaperEntry,
     Vote,
@@ -55,8 +56,29 @@ def paper_keys_for(vote: Vote, keys: str) -> tuple[str, str, bool]:
     return kind_of(vote).parse_paper_keys(keys, candidates=vote.candidates.count())
 
 
+def _batch_of(vote: Vote, batch, actor, *, entering: bool):
+    """A county plenary split among teller pairs: each entry and decision belongs to a batch;
+    a teller enters only their own pair's batch, and a finished batch is closed. A vote
+    without batches keeps its single pair (batch None)."""
+    has_batches = PaperBatch.objects.filter(vote=vote).exists()
+    if batch is None:
+        if has_batches:
+            raise ValidationError(_("Choose the batch: paper entry is split among teller pairs."))
+        return None
+    batch = PaperBatch.objects.filter(pk=batch.pk, vote=vote).first()
+    if batch is None:
+        raise PermissionDenied
+    if entering and not batch.has_teller(actor):
+        raise PermissionDenied
+    if batch.finished_at:
+        raise ValidationError(_("This batch is finished: its entries are closed."))
+    return batch
+
+
 @transaction.atomic
-def paper_entry_save(*, actor, vote: Vote, slot: str, sequence: int, keys: str) -> PaperEntry:
+def paper_entry_save(
+    *, actor, vote: Vote, slot: str, sequence: int, keys: str, batch=None
+) -> PaperEntry:
     vote = _lock(vote)
     _require(user_can_enter_paper(actor, vote))
     VOTE_MACHINE.require(vote, "enter_paper")
@@ -64,8 +86,9 @@ def paper_entry_save(*, actor, vote: Vote, slot: str, sequence: int, keys: str) 
         raise ValidationError(_("The paper ballots have already been counted."))
     if slot not in ("A", "B"):
         raise ValidationError(_("Choose the first or the second teller's sequence."))
+    batch = _batch_of(vote, batch, actor, entering=True)
     other = "B" if slot == "A" else "A"
-    if PaperEntry.objects.filter(vote=vote, slot=other, entered_by=actor).exists():
+    if PaperEntry.objects.filter(vote=vote, batch=batch, slot=other, entered_by=actor).exists():
         raise ValidationError(
             _(
                 "You are entering the other sequence: the two entries must be made by different "
@@ -74,14 +97,16 @@ def paper_entry_save(*, actor, vote: Vote, slot: str, sequence: int, keys: str) 
         )
     choices, override, doubtful = paper_keys_for(vote, keys)
     status = override or _status_of(vote, choices)
-    existing = PaperEntry.objects.filter(vote=vote, slot=slot, sequence=sequence).first()
+    existing = PaperEntry.objects.filter(
+        vote=vote, batch=batch, slot=slot, sequence=sequence
+    ).first()
     if existing is None:
-        expected = PaperEntry.objects.filter(vote=vote, slot=slot).count() + 1
+        expected = PaperEntry.objects.filter(vote=vote, batch=batch, slot=slot).count() + 1
         if sequence != expected:
             raise ValidationError(
                 _("Enter the ballots in order: the next is number %(n)s.") % {"n": expected}
             )
-        entry = PaperEntry(vote=vote, slot=slot, sequence=sequence, entered_by=actor)
+        entry = PaperEntry(vote=vote, batch=batch, slot=slot, sequence=sequence, entered_by=actor)
         before = None
     else:
         if existing.entered_by_id != actor.pk:
@@ -97,15 +122,23 @@ def paper_entry_save(*, actor, vote: Vote, slot: str, sequence: int, keys: str) 
             action=AuditAction.PAPER_CORRECT,
             obj=vote,
             township=vote.session.term.township,
-            before={"sequence": sequence, "slot": slot, **before},
+            before={
+                "sequence": sequence,
+                "slot": slot,
+                **({"batch": batch.number} if batch else {}),
+                **before,
+            },
             after={"choices": choices, "status": status},
         )
     return entry
 
 
 @transaction.atomic
-def paper_decide(*, actor, vote: Vote, sequence: int, keys: str, reason: str) -> PaperDecision:
-    """The scrutineers decide a ballot the tellers entered differently, or a doubtful one."""
+def paper_decide(
+    *, actor, vote: Vote, sequence: int, keys: str, reason: str, batch=None
+) -> PaperDecision:
+    """The scrutineers decide a ballot the tellers entered differently, or a doubtful one
+    (in one batch, for a vote split among teller pairs)."""
     vote = _lock(vote)
     _require(user_can_scrutinize(actor, vote))
     VOTE_MACHINE.require(vote, "enter_paper")
@@ -113,13 +146,15 @@ def paper_decide(*, actor, vote: Vote, sequence: int, keys: str, reason: str) ->
         raise ValidationError(_("The paper ballots have already been counted."))
     if not reason.strip():
         raise ValidationError(_("Give the reason for the decision."))
-    sequences = paper_sequences(vote)
+    batch = _batch_of(vote, batch, actor, entering=False)
+    sequences = paper_sequences(vote, batch)
     if sequence < 1 or sequence > max(len(sequences["A"]), len(sequences["B"])):
         raise ValidationError(_("There is no paper ballot with this number."))
     choices, override, _doubtful = paper_keys_for(vote, keys)
     status = override or _status_of(vote, choices)
     decision, _created = PaperDecision.objects.update_or_create(
         vote=vote,
+        batch=batch,
         sequence=sequence,
         defaults={
             "choices": choices,
@@ -138,7 +173,12 @@ def paper_decide(*, actor, vote: Vote, sequence: int, keys: str, reason: str) ->
         action=AuditAction.PAPER_DECIDE,
         obj=vote,
         township=vote.session.term.township,
-        before={"sequence": sequence, "A": entry("A"), "B": entry("B")},
+        before={
+            "sequence": sequence,
+            **({"batch": batch.number} if batch else {}),
+            "A": entry("A"),
+            "B": entry("B"),
+        },
         after={"choices": choices, "status": status, "reason": decision.reason},
     )
     return decision
@@ -153,23 +193,35 @@ def paper_finalize(*, actor, vote: Vote) -> int:
     VOTE_MACHINE.require(vote, "enter_paper")
     if vote.paper_counted:
         raise ValidationError(_("The paper ballots have already been counted."))
-    state = paper_state(vote)
-    if state["open"]:
+    batches = list(PaperBatch.objects.filter(vote=vote).order_by("number"))
+    unfinished = [str(b.number) for b in batches if b.finished_at is None]
+    if unfinished:
         raise ValidationError(
-            _("Decide ballots %(numbers)s first.")
-            % {"numbers": ", ".join(str(n) for n in state["open"])}
+            _("Batches %(numbers)s are not finished: every teller pair finishes first.")
+            % {"numbers": ", ".join(unfinished)}
         )
-    count = max(len(state["a"]), len(state["b"]))
     ballots = []
-    for sequence in range(1, count + 1):
-        decision = state["decisions"].get(sequence)
-        if decision is not None:
-            choices, status = decision.choices, decision.status
-        else:
-            choices, status = state["a"][sequence - 1]
-        ballots.append(
-            Ballot(vote=vote, choices=choices, status=status, channel=BallotChannel.PAPER)
-        )
+    count = 0
+    # A county plenary's batches are merged into the one box; a vote without batches has
+    # its single pair (batch None).
+    for batch in batches or [None]:
+        state = paper_state(vote, batch)
+        if state["open"]:
+            raise ValidationError(
+                _("Decide ballots %(numbers)s first.")
+                % {"numbers": ", ".join(str(n) for n in state["open"])}
+            )
+        entered = max(len(state["a"]), len(state["b"]))
+        count += entered
+        for sequence in range(1, entered + 1):
+            decision = state["decisions"].get(sequence)
+            if decision is not None:
+                choices, status = decision.choices, decision.status
+            else:
+                choices, status = state["a"][sequence - 1]
+            ballots.append(
+                Ballot(vote=vote, choices=choices, status=status, channel=BallotChannel.PAPER)
+            )
     Ballot.objects.bulk_create(ballots)
     _rewrite_box(vote)
     vote.paper_counted = True

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from congress.audit import AuditAction
 from congress.models import Attendance, RuleSet
-from congress.selectors import ruleset_for, session_headcount
+from congress.selectors import ruleset_for_session, session_headcount
 from congress.services import audit_record
 
 from .. import domain, hooks, sealing
@@ -42,18 +42,27 @@ def _copy_rules(rules: RuleSet) -> dict:
     }
 
 
+def _plan_of_body(plan, session) -> bool:
+    """The plan belongs to the session's congress body: its township, or for a county
+    congress's session the county's own plan (never a township's)."""
+    term = session.term
+    if term.township_id is not None:
+        return plan.township_id == term.township_id
+    return plan.township_id is None and plan.county_id == term.county_id
+
+
 @transaction.atomic
 def vote_create(*, actor, session, candidate_list, title: str = "") -> Vote:
-    """Set up a vote from a locked candidate list, copying the township's rules onto it."""
-    township = session.term.township
+    """Set up a vote from a locked candidate list, copying the body's rules onto it: a
+    township's, or — for a county plenary — the county congress's own."""
     vote = Vote(session=session)
-    _require(township is not None and user_can_manage_vote(actor, vote))
+    _require(user_can_manage_vote(actor, vote))
     plan = candidate_list.plan
-    if plan.township_id != township.pk:
+    if not _plan_of_body(plan, session):
         raise PermissionDenied
     if not candidate_list.is_locked:
         raise ValidationError(_("Lock the candidate list before setting up the vote."))
-    rules = ruleset_for(township=township)
+    rules = ruleset_for_session(session)
     candidates = list(candidate_list.candidates.select_related("project").order_by("position"))
     try:
         domain.check_setup(
@@ -122,9 +131,8 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
     """Set up the satisfaction evaluation (E1, E5) of a past plan's elected projects at a
     session, with the evaluation rules copied on and supervision's evidence snapshotted for
     the ballot."""
-    township = session.term.township
-    _require(township is not None and user_can_manage_vote(actor, Vote(session=session)))
-    if plan.township_id != township.pk:
+    _require(user_can_manage_vote(actor, Vote(session=session)))
+    if not _plan_of_body(plan, session):
         raise PermissionDenied
     from projects.models import Project
 
@@ -141,7 +149,7 @@ def evaluation_create(*, actor, session, plan, title: str = "") -> Vote:
     )
     if not projects:
         raise ValidationError(_("The plan has no elected projects to evaluate."))
-    rules = ruleset_for(township=township)
+    rules = ruleset_for_session(session)
     try:
         evaluation_rules = domain.EvaluationRules.from_ruleset(rules)
     except domain.VoteRuleError as exc:
@@ -327,10 +335,12 @@ def vote_switch_to_paper(*, actor, vote: Vote) -> Vote:
 
 
 def sealed_ballots_required() -> bool:
-    """Whether a vote may open for electronic casting only after its key ceremony. Not yet
-    the default: votes set up without a ceremony still store their ballots unsealed, as
-    before (the console warns). ``VOTING_REQUIRE_KEY_CEREMONY = True`` makes it mandatory."""
-    return bool(getattr(settings, "VOTING_REQUIRE_KEY_CEREMONY", False))
+    """Whether a vote may open for electronic casting only after its key ceremony (密钥分片):
+    yes, by default (``VOTING_REQUIRE_KEY_CEREMONY``, livelihood/settings/base.py). A vote with
+    no scrutineer named cannot print slips, so it cannot open electronically (S3 requires
+    them); a vote on paper from the start opens without one. Turned off, a vote without a
+    ceremony stores its ballots unsealed — for old test data only (voting/README.md)."""
+    return bool(getattr(settings, "VOTING_REQUIRE_KEY_CEREMONY", True))
 
 
 def key_holders_of(vote: Vote) -> list[VoteOfficer]:
