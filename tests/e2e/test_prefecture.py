@@ -10,7 +10,7 @@ from congress.models import Prefecture, Role
 from tests.e2e.conftest import PHONE, login, shot
 from tests.factories import SessionFactory, TermFactory, user_with_county_role
 from tests.reports.factories import published_plan, supervision_records
-from tests.reports.test_prefecture import county_plan, county_supervision
+from tests.reports.test_prefecture import county_plan
 
 
 def _data(world):
@@ -30,8 +30,7 @@ def _data(world):
         elected=2,
     )
     supervision_records(world.township.projects.get(title="东河村道路路灯安装"), percent=60)
-    _plan, _vote, projects = county_plan(world.county, suggestions=6)
-    county_supervision(projects[0], percent=35)
+    county_plan(world.county, suggestions=6, supervise={"percent": 35})
     far_session = SessionFactory(
         term=TermFactory(township=world.township_far, county=world.county_other), number=1
     )

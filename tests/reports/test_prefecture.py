@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from congress.models import County, Prefecture, Role, Session, Term
+from congress.models import County, Prefecture, Role
 from cycle import indicators
 from projects.models import AnnualPlan, Project, Suggestion
 from tests.factories import SessionFactory, TermFactory, TownshipFactory, user_with_county_role
@@ -23,50 +23,30 @@ pytestmark = pytest.mark.django_db
 COUNTY_TITLES = ["县城污水管网改造", "县人民医院门诊楼", "城乡公交一体化", "县城停车场建设"]
 
 
-def county_plan(county, *, year=2026, titles=COUNTY_TITLES, elected=3, suggestions=0):
-    """The county congress's own plan (县本级), voted at a session of its county congress:
-    built like a township's plan on a scratch township, then moved to the county (one
-    update per table, as the CheckConstraint wants exactly one body)."""
-    term, _created = Term.objects.get_or_create(
-        level="county", county=county, number=17, defaults={"start_year": 2022, "end_year": 2026}
-    )
-    session, _created = Session.objects.get_or_create(
-        term=term, number=year - 2022, defaults={"date": datetime.date(year, 1, 10)}
-    )
-    scratch = TownshipFactory(county=county, name=f"临时{county.code}{year}")
+def county_plan(
+    county, *, year=2026, titles=COUNTY_TITLES, elected=3, suggestions=0, supervise=None
+):
+    """The county congress's own plan (县本级) with a published vote; with ``supervise``
+    (supervision_records' options) its first project is supervised. The county vote itself
+    is not built yet (voting/), so the plan is voted and supervised through the township
+    builders on a scratch township of a scratch county, then moved to the county (one update
+    per table, as each CheckConstraint wants exactly one body); the vote stays where it was
+    taken."""
+    from supervision.models import LedgerItem
+
+    code = f"S{county.code}{year}"
+    scratch_county = County.objects.create(name=f"临时{code}", code=code)
+    scratch = TownshipFactory(county=scratch_county, name=f"临时{code}镇")
+    session = SessionFactory(term=TermFactory(township=scratch, county=scratch_county), number=1)
     plan, vote, projects = published_plan(
         scratch, session, year=year, titles=titles, elected=elected, suggestions=suggestions
     )
-    for model in (AnnualPlan, Project, Suggestion):
+    if supervise is not None:
+        supervision_records(projects[0], **supervise)
+    for model in (AnnualPlan, Project, Suggestion, LedgerItem):
         model.objects.filter(township=scratch).update(township=None, county=county)
-    scratch.delete()
     plan.refresh_from_db()
     return plan, vote, [Project.objects.get(pk=p.pk) for p in projects]
-
-
-def county_supervision(project, *, percent=50, overdue=1, closed=1):
-    """Supervision records of a county congress's project: the implementation plan, a
-    progress report and milestones as a township's (tests/reports/factories.py), and
-    hand-over items of the county's own ledger."""
-    from supervision.models import LedgerItem
-
-    supervision_records(project, percent=percent, overdue=0, closed=0)
-    for status, deadline, n in (
-        ("handed_over", datetime.date(2026, 1, 10), overdue),
-        ("closed", datetime.date(2026, 5, 1), closed),
-    ):
-        for _ in range(n):
-            LedgerItem.objects.create(
-                project=project,
-                county=project.county,
-                title="管网渗漏",
-                department="县住建局",
-                status=status,
-                deadline=deadline,
-            )
-    LedgerItem.objects.filter(project=project).update(
-        created_at=datetime.datetime(2026, 1, 5, 2, tzinfo=datetime.UTC)
-    )
 
 
 @pytest.fixture
@@ -133,9 +113,9 @@ def test_county_figures_count_the_county_congress_beside_its_townships(prefectur
     assert dict(found.trend)[2026].elected == 8
 
 
-def test_county_congress_supervision_counts_by_the_same_definitions(prefecture_world):
-    w = prefecture_world
-    county_supervision(w.county_projects[0], percent=40, overdue=2, closed=2)
+def test_county_congress_supervision_counts_by_the_same_definitions(report_world):
+    w = report_world
+    county_plan(w.county, supervise={"percent": 40, "overdue": 2, "closed": 2})
     own = indicators.county_figures(w.county, 2026).county_row.figures
     assert str(own.percent_complete) == "40.00"
     assert own.overdue == 2 and str(own.handover_closure) == "50.00"
@@ -241,8 +221,7 @@ def test_county_dashboard_queries_stay_constant_with_a_county_plan(report_world)
 
     with CaptureQueriesContext(connection) as before:
         client.get(url)
-    _plan, _vote, projects = county_plan(w.county)
-    county_supervision(projects[0])
+    county_plan(w.county, supervise={})
     with CaptureQueriesContext(connection) as after:
         assert client.get(url).context["dash"].county_row.figures.elected == 3
     assert len(after.captured_queries) == len(before.captured_queries)
