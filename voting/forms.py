@@ -21,13 +21,22 @@ class VoteCreateForm(forms.Form):
         help_text=_("Leave empty for the default title."),
     )
 
-    def __init__(self, *args, township, **kwargs):
+    def __init__(self, *args, township, county=None, **kwargs):
         from projects.models import CandidateList
 
         super().__init__(*args, **kwargs)
+        # A township's plans, or — for a county plenary (township None) — the county's own.
+        body = (
+            {"plan__township": township}
+            if township is not None
+            else {
+                "plan__county": county,
+                "plan__township__isnull": True,
+            }
+        )
         self.fields["candidate_list"].queryset = CandidateList.objects.filter(
-            plan__township=township, locked_at__isnull=False
-        ).select_related("plan", "plan__township")
+            locked_at__isnull=False, **body
+        ).select_related("plan", "plan__township", "plan__county")
 
 
 class OfficerForm(forms.Form):
@@ -40,19 +49,19 @@ class OfficerForm(forms.Form):
         help_text=_("Tellers and scrutineers need an account to enter and check paper ballots."),
     )
 
-    def __init__(self, *args, township, **kwargs):
+    def __init__(self, *args, township, county=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            get_user_model()
-            .objects.filter(
-                Q(
-                    roles__township=township,
-                    roles__role__in=[Role.TELLER, Role.SCRUTINEER, Role.STAFF],
-                )
-                | Q(deputy__township=township)
+        officers = [Role.TELLER, Role.SCRUTINEER, Role.STAFF]
+        if township is None:  # a county plenary: the county congress's own officers
+            accounts = Q(
+                roles__county=county, roles__township__isnull=True, roles__role__in=officers
             )
-            .distinct()
-            .order_by("username")
+        else:
+            accounts = Q(roles__township=township, roles__role__in=officers) | Q(
+                deputy__township=township
+            )
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(accounts).distinct().order_by("username")
         )
 
 
@@ -142,16 +151,51 @@ class EvaluationCreateForm(forms.Form):
         help_text=_("Leave empty for the default title."),
     )
 
-    def __init__(self, *args, township, **kwargs):
+    def __init__(self, *args, township, county=None, **kwargs):
         from projects.models import AnnualPlan
 
         super().__init__(*args, **kwargs)
+        body = (
+            {"township": township}
+            if township is not None
+            else {"county": county, "township__isnull": True}
+        )
         self.fields["plan"].queryset = (
             AnnualPlan.objects.filter(
-                township=township,
+                **body,
                 candidate_list__votes__kind=VoteKind.PROJECTS,
                 candidate_list__votes__status=VoteStatus.PUBLISHED,
             )
             .distinct()
             .order_by("-year")
         )
+
+
+class PaperBatchForm(forms.Form):
+    """Staff assign a teller pair a batch of a county plenary's delegations."""
+
+    number = forms.IntegerField(label=_("batch"), min_value=1, max_value=20, initial=1)
+    first_teller = forms.ModelChoiceField(label=_("first teller"), queryset=None)
+    second_teller = forms.ModelChoiceField(label=_("second teller"), queryset=None)
+    delegations = forms.ModelMultipleChoiceField(
+        label=_("delegations"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, vote, **kwargs):
+        from congress.models import Delegation
+
+        super().__init__(*args, **kwargs)
+        tellers = (
+            get_user_model()
+            .objects.filter(
+                vote_duties__vote=vote,
+                vote_duties__role=OfficerRole.TELLER,
+            )
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["first_teller"].queryset = tellers
+        self.fields["second_teller"].queryset = tellers
+        self.fields["delegations"].queryset = Delegation.objects.filter(
+            term=vote.session.term
+        ).order_by("order", "id")

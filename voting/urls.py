@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 from .views.ballot import ballot_cast_json, ballot_open_json, ballot_shell
+from .views.console import delegation_counts, paper_batch_assign
+from .views.paper import paper_batch_check, paper_batch_entry, paper_batch_finish
 
 app_name = "voting"
 
@@ -49,4 +51,22 @@ urlpatterns = [
     path("votes/<int:pk>/results/", views.results, name="results"),
     path("votes/<int:pk>/paper/<str:slot>/", views.paper_entry, name="paper_entry"),
     path("votes/<int:pk>/paper-check/", views.paper_check, name="paper_check"),
+    # A county plenary: per-delegation counts, paper entry split among teller pairs.
+    path("votes/<int:pk>/delegation-counts/", delegation_counts, name="delegation_counts"),
+    path("votes/<int:pk>/paper-batches/", paper_batch_assign, name="paper_batch_assign"),
+    path(
+        "votes/<int:pk>/paper/batch/<int:number>/finish/",
+        paper_batch_finish,
+        name="paper_batch_finish",
+    ),
+    path(
+        "votes/<int:pk>/paper/batch/<int:number>/<str:slot>/",
+        paper_batch_entry,
+        name="paper_batch_entry",
+    ),
+    path(
+        "votes/<int:pk>/paper-check/batch/<int:number>/",
+        paper_batch_check,
+        name="paper_batch_check",
+    ),
 ]

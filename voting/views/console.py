@@ -14,7 +14,14 @@ from congress.access import session_or_404
 from congress.selectors import session_quorum, sessions_visible_to
 
 from .. import selectors, services
-from ..forms import CodesForm, EvaluationCreateForm, IssuedForm, OfficerForm, VoteCreateForm
+from ..forms import (
+    CodesForm,
+    EvaluationCreateForm,
+    IssuedForm,
+    OfficerForm,
+    PaperBatchForm,
+    VoteCreateForm,
+)
 from ..kinds import kind_of
 from ..models import Vote, VoteOfficer, VoteStatus
 from ..permissions import (
@@ -32,9 +39,9 @@ def vote_create(request, session_pk):
     session = session_or_404(request.user, session_pk)
     township = session.term.township
     probe = Vote(session=session)
-    if township is None or not user_can_manage_vote(request.user, probe):
+    if not user_can_manage_vote(request.user, probe):
         raise PermissionDenied
-    form = VoteCreateForm(request.POST or None, township=township)
+    form = VoteCreateForm(request.POST or None, township=township, county=session.term.county)
     if request.method == "POST" and form.is_valid():
         try:
             vote = services.vote_create(
@@ -63,9 +70,9 @@ def vote_create(request, session_pk):
 def evaluation_create(request, session_pk):
     session = session_or_404(request.user, session_pk)
     township = session.term.township
-    if township is None or not user_can_manage_vote(request.user, Vote(session=session)):
+    if not user_can_manage_vote(request.user, Vote(session=session)):
         raise PermissionDenied
-    form = EvaluationCreateForm(request.POST or None, township=township)
+    form = EvaluationCreateForm(request.POST or None, township=township, county=session.term.county)
     if request.method == "POST" and form.is_valid():
         try:
             vote = services.evaluation_create(
@@ -108,7 +115,12 @@ def _console_context(request, vote):
         "received": selectors.ballots_received(vote),
         "candidates": vote.candidates.all(),
         "officers": vote.officers.all(),
-        "officer_form": OfficerForm(township=township),
+        "officer_form": OfficerForm(township=township, county=vote.session.term.county),
+        "delegations": selectors.vote_delegations(vote),
+        "counts_editable": vote.status in (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED),
+        "batches": selectors.paper_batches(vote) if township is None else [],
+        "batch_form": PaperBatchForm(vote=vote) if township is None else None,
+        "my_batch": selectors.batch_for_user(vote, request.user) if township is None else None,
         "codes_form": CodesForm(initial={"printings": vote.codes_printings}),
         "issued_form": IssuedForm(
             initial={"slips_issued": vote.slips_issued, "paper_issued": vote.paper_issued}
@@ -150,7 +162,9 @@ def console_live(request, vote):
 @require_POST
 @vote_view(user_can_manage_vote)
 def officer_add(request, vote):
-    form = OfficerForm(request.POST, township=vote.session.term.township)
+    form = OfficerForm(
+        request.POST, township=vote.session.term.township, county=vote.session.term.county
+    )
     if not form.is_valid():
         messages.error(request, _("Give the role and the name."))
         return redirect(vote)
@@ -313,4 +327,60 @@ def session_votes(request, session_pk):
             "township": session.term.township,
             "can_manage": user_can_manage_vote(request.user, probe),
         },
+    )
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def delegation_counts(request, vote):
+    """A county plenary: the slips and paper ballots handed to each delegation and the paper
+    ballots returned from its box, from the console's table."""
+    from congress.models import Delegation
+
+    from ..services.delegations import vote_record_delegation_counts
+
+    counts = {}
+    for delegation in Delegation.objects.filter(term=vote.session.term):
+        try:
+            row = tuple(
+                int(request.POST.get(f"{field}_{delegation.pk}") or 0)
+                for field in ("slips", "paper", "returned")
+            )
+        except ValueError:
+            messages.error(request, _("Give whole numbers for every delegation."))
+            return redirect(vote)
+        counts[delegation.pk] = row
+    return _run(
+        request,
+        vote,
+        lambda: vote_record_delegation_counts(actor=request.user, vote=vote, counts=counts),
+        _("Numbers issued and returned recorded per delegation."),
+    )
+
+
+@require_POST
+@vote_view(user_can_manage_vote)
+def paper_batch_assign(request, vote):
+    """A county plenary: a teller pair and the delegations whose paper ballots it enters."""
+    from ..services.delegations import paper_batch_assign as assign
+
+    form = PaperBatchForm(request.POST, vote=vote)
+    if not form.is_valid():
+        messages.error(
+            request, _("Choose the batch number, two tellers and the batch's delegations.")
+        )
+        return redirect(vote)
+    data = form.cleaned_data
+    return _run(
+        request,
+        vote,
+        lambda: assign(
+            actor=request.user,
+            vote=vote,
+            number=data["number"],
+            first_teller=data["first_teller"],
+            second_teller=data["second_teller"],
+            delegation_ids=[d.pk for d in data["delegations"]],
+        ),
+        _("Teller pair assigned to batch %(number)s.") % {"number": data["number"]},
     )

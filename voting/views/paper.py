@@ -1,17 +1,19 @@
 """Paper ballots: the tellers' double entry and the scrutineers' check."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms import PaperDecisionForm, PaperKeysForm
 from ..kinds import kind_of
 from ..machine import VOTE_MACHINE
-from ..models import BallotStatus, PaperEntry, VoteStatus
+from ..models import BallotStatus, PaperBatch, PaperEntry, VoteStatus
 from ..permissions import user_can_enter_paper, user_can_manage_vote, user_can_scrutinize
+from ..services.delegations import paper_batch_finish as paper_batch_finish_service
 from ._base import vote_view
 
 
@@ -30,11 +32,12 @@ def _can_edit(vote) -> bool:
     return VOTE_MACHINE.allows(vote.status, "enter_paper") and not vote.paper_counted
 
 
-@vote_view(user_can_enter_paper)
-def paper_entry(request, vote, slot):
+def _entry_page(request, vote, slot, batch):
     if slot not in ("A", "B"):
         raise Http404
-    entries = list(PaperEntry.objects.filter(vote=vote, slot=slot).order_by("sequence"))
+    entries = list(
+        PaperEntry.objects.filter(vote=vote, batch=batch, slot=slot).order_by("sequence")
+    )
     next_sequence = len(entries) + 1
     form = PaperKeysForm(request.POST or None, initial={"sequence": next_sequence})
     if request.method == "POST" and form.is_valid():
@@ -45,10 +48,15 @@ def paper_entry(request, vote, slot):
                 slot=slot,
                 sequence=form.cleaned_data["sequence"],
                 keys=form.cleaned_data["keys"],
+                batch=batch,
             )
         except ValidationError as exc:
             form.add_error("keys", exc)
         else:
+            if batch is not None:
+                return redirect(
+                    "voting:paper_batch_entry", pk=vote.pk, number=batch.number, slot=slot
+                )
             return redirect("voting:paper_entry", pk=vote.pk, slot=slot)
     candidates = list(vote.candidates.all())
     return render(
@@ -57,18 +65,61 @@ def paper_entry(request, vote, slot):
         {
             "vote": vote,
             "slot": slot,
+            "batch": batch,
+            "batch_delegations": list(batch.delegations.all()) if batch else [],
             "entries": entries,
             "form": form,
             "candidates": candidates,
             "paper_help": kind_of(vote).paper_help(len(candidates)),
             "next_sequence": next_sequence,
             "township": vote.session.term.township,
-            "can_edit": _can_edit(vote),
+            "can_edit": _can_edit(vote) and not (batch and batch.finished_at),
             "paper_stage": _paper_stage(vote),
             "crumb_to_votes": not user_can_manage_vote(request.user, vote),
         },
         status=400 if form.errors else 200,
     )
+
+
+@vote_view(user_can_enter_paper)
+def paper_entry(request, vote, slot):
+    """The single pair's entry; when the vote's paper is split among teller pairs, a teller
+    is sent to their own batch."""
+    if PaperBatch.objects.filter(vote=vote).exists():
+        batch = selectors.batch_for_user(vote, request.user)
+        if batch is None:
+            raise PermissionDenied
+        return redirect("voting:paper_batch_entry", pk=vote.pk, number=batch.number, slot=slot)
+    return _entry_page(request, vote, slot, None)
+
+
+def _batch_or_404(vote, number):
+    batch = PaperBatch.objects.filter(vote=vote, number=number).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@vote_view(user_can_enter_paper)
+def paper_batch_entry(request, vote, number, slot):
+    """A county plenary's batch: only its teller pair enters (403 for any other teller)."""
+    batch = _batch_or_404(vote, number)
+    if not batch.has_teller(request.user):
+        raise PermissionDenied
+    return _entry_page(request, vote, slot, batch)
+
+
+@require_POST
+@vote_view(lambda user, vote: user_can_enter_paper(user, vote) or user_can_manage_vote(user, vote))
+def paper_batch_finish(request, vote, number):
+    batch = _batch_or_404(vote, number)
+    try:
+        paper_batch_finish_service(actor=request.user, vote=vote, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Batch %(number)s is finished.") % {"number": batch.number})
+    return redirect("voting:paper_batch_check", pk=vote.pk, number=batch.number)
 
 
 def _labelled(entry):
@@ -78,11 +129,15 @@ def _labelled(entry):
     return entry[0], BallotStatus(entry[1]).label
 
 
-@vote_view(user_can_scrutinize)
-def paper_check(request, vote):
+def _check_page(request, vote, batch):
     form = PaperDecisionForm(request.POST or None)
+    here = (
+        redirect("voting:paper_batch_check", pk=vote.pk, number=batch.number)
+        if batch is not None
+        else redirect("voting:paper_check", pk=vote.pk)
+    )
     if request.method == "POST":
-        if request.POST.get("finalize"):
+        if request.POST.get("finalize") and batch is None:
             try:
                 count = services.paper_finalize(actor=request.user, vote=vote)
             except ValidationError as exc:
@@ -91,17 +146,20 @@ def paper_check(request, vote):
                 messages.success(
                     request, _("%(count)s paper ballots added to the count.") % {"count": count}
                 )
-            return redirect("voting:paper_check", pk=vote.pk)
+            return here
         if form.is_valid():
             try:
-                services.paper_decide(actor=request.user, vote=vote, **form.cleaned_data)
+                services.paper_decide(
+                    actor=request.user, vote=vote, batch=batch, **form.cleaned_data
+                )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("Decision recorded."))
-            return redirect("voting:paper_check", pk=vote.pk)
+            return here
         messages.error(request, _("Give the marks and the reason."))
-    state = selectors.paper_state(vote)
+    batches = selectors.paper_batches(vote) if batch is None else []
+    state = selectors.paper_state(vote, batch)
     rows = []
     for i in range(max(len(state["a"]), len(state["b"]))):
         seq = i + 1
@@ -117,6 +175,7 @@ def paper_check(request, vote):
                 "decision": state["decisions"].get(seq),
             }
         )
+    can_edit = _can_edit(vote) and not (batch and batch.finished_at)
     return render(
         request,
         "voting/paper_check.html",
@@ -124,10 +183,40 @@ def paper_check(request, vote):
             "vote": vote,
             "state": state,
             "rows": rows,
+            "batch": batch,
+            "batch_delegations": list(batch.delegations.all()) if batch else [],
+            "batches": batches,
+            "all_finished": bool(batches) and all(b.finished_at for b in batches),
+            "can_finish_batch": batch is not None
+            and can_edit
+            and (batch.has_teller(request.user) or user_can_manage_vote(request.user, vote)),
             "candidates": list(vote.candidates.all()),
             "township": vote.session.term.township,
-            "can_edit": _can_edit(vote),
+            "can_edit": can_edit,
+            "can_decide": can_edit and user_can_scrutinize(request.user, vote),
             "paper_stage": _paper_stage(vote),
             "crumb_to_votes": not user_can_manage_vote(request.user, vote),
         },
     )
+
+
+@vote_view(user_can_scrutinize)
+def paper_check(request, vote):
+    """The scrutineers' check; for a vote split among teller pairs, each batch's progress and
+    the merge of every finished batch into the count."""
+    return _check_page(request, vote, None)
+
+
+@vote_view(
+    lambda user, vote: (
+        user_can_scrutinize(user, vote)
+        or user_can_enter_paper(user, vote)
+        or user_can_manage_vote(user, vote)
+    )
+)
+def paper_batch_check(request, vote, number):
+    """One batch's two sequences compared: the scrutineers decide, the pair finishes it."""
+    batch = _batch_or_404(vote, number)
+    if request.method == "POST" and not user_can_scrutinize(request.user, vote):
+        raise PermissionDenied
+    return _check_page(request, vote, batch)
