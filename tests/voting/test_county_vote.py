@@ -259,3 +259,26 @@ def test_a_teller_enters_only_their_pairs_batch(cw):
     assert "returned" in " ".join(exc.value.messages)
     with pytest.raises(PermissionDenied):  # a teller of the other pair cannot finish it
         paper_batch_finish(actor=t3, vote=vote, batch=b1)
+
+
+def test_certificate_shows_the_delegations_issued_and_returned(cw):
+    """The 计票结果报告单 of a county vote lists each delegation's slips and paper ballots."""
+    from voting import pdf
+
+    vote = set_up_vote(cw)
+    codes = services.vote_generate_codes(actor=cw.staff, vote=vote, spares=0)
+    vote_record_delegation_counts(
+        actor=cw.staff, vote=vote, counts={d.pk: (2, 0, 0) for d in cw.delegations}
+    )
+    open_with_ceremony(cw.staff, vote)
+    for code in codes[:8]:
+        services.ballot_cast(vote_id=vote.pk, typed_code=code, choices="YYNN")
+    services.vote_close(actor=cw.staff, vote=vote)
+    open_box_and_count(cw.staff, vote)
+    vote.refresh_from_db()
+    services.vote_certify(actor=cw.chief, vote=vote)
+    vote.refresh_from_db()
+    text = pdf.pdf_text(pdf.render_certificate(vote=vote))
+    assert "各代表团表决票发出、收回情况" in text
+    for delegation in cw.delegations:
+        assert delegation.name in text
