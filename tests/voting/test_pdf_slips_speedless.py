@@ -1,5 +1,6 @@
-"""Code slips still scan after the speed work of issue 16 (QR codes scored with numpy, cut lines as
-one SVG, a lighter slip layout). No timing here: bench/bench_pdf.py measures the time."""
+"""Code slips still scan and read right after the speed work of issue 16 (QR codes encoded and
+scored with numpy, cut lines as one SVG, the texts every slip shares laid out once as a PDF form
+under each page). No timing here: bench/bench_pdf.py measures the time."""
 
 import base64
 import io
@@ -126,3 +127,49 @@ def test_qr_png_has_one_grey_pixel_per_module():
     assert [
         [image.getpixel((x, y)) == 0 for x in range(image.width)] for y in range(image.height)
     ] == (matrix.tolist())
+
+
+def page_text(data: bytes, page: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout.decode()
+
+
+@pytest.mark.django_db
+def test_a_partly_filled_last_page_prints_only_the_slips_that_have_a_code():
+    """13 codes: two pages, the first with ten whole slips, the second with three; no slip
+    carries the instructions without a code (a blank slip could be handed out), and the
+    texts every slip shares are on every page, with the page heading."""
+    slip_codes = [domain.new_code() for _ in range(13)]
+    data = pdf.render_code_slips(vote=make_vote(), codes=slip_codes, ballot_url=BALLOT_URL)
+
+    first, second = page_text(data, 1), page_text(data, 2)
+    assert len(TYPED_CODE.findall(first)) == 10
+    assert first.count("每张投票码只能投票一次") == 10
+    assert len(TYPED_CODE.findall(second)) == 3
+    assert second.count("每张投票码只能投票一次") == 3
+    assert second.count("最多可对 3 个候选项目投赞成票") == 3
+    for text in (first, second):
+        assert "沿虚线剪开，每位代表随机抽取一张" in text
+    assert sorted(TYPED_CODE.findall(first + second)) == sorted(
+        domain.format_code(code) for code in slip_codes
+    )
+
+
+def test_the_data_uri_fetcher_reads_what_urllib_reads():
+    """The documents' fetcher decodes base64 data: URIs itself; other data: URIs (the cut
+    lines' SVG) still go through WeasyPrint's own fetcher, and nothing else is fetched."""
+    fetcher = pdf._fetcher()
+    uri = qr.qr_png_data_uri(f"{BALLOT_URL}#ABCDEABCDEABCDE")
+    response = fetcher.fetch(uri)
+    assert response.content_type == "image/png"
+    assert response.read() == base64.b64decode(uri.split(",", 1)[1])
+    svg = fetcher.fetch(pdf.CUT_LINES)
+    assert svg.content_type == "image/svg+xml"
+    assert svg.read().startswith(b"<svg")
+    with pytest.raises(ValueError):
+        fetcher.fetch("file:///etc/passwd;base64,AAAA")
