@@ -192,15 +192,24 @@ def county_context(report, progress: Progress = _noop) -> dict:
     dash = selectors.county_dashboard(report.county, report.year, as_of=report_as_of(report))
     progress(30)
     _test_delay()
-    rows = [
-        {
-            "township": r.township,
-            "f": r.figures,
-            "investment": domain.money(r.figures.investment) if r.figures.has_plan else "—",
-            "satisfaction": domain.pct(r.figures.satisfaction),
+
+    def row(name: str, figures, *, strong: bool = False) -> dict:
+        return {
+            "name": name,
+            "f": figures,
+            "investment": domain.money(figures.investment) if figures.has_plan else "—",
+            "satisfaction": domain.pct(figures.satisfaction),
+            "strong": strong,
         }
-        for r in dash.rows
-    ]
+
+    # The county congress's own plan (县本级) first, then each township, then the townships'
+    # total, so the 合计 row (the whole county, both levels) adds up to the rows above it.
+    rows = []
+    if dash.county_row is not None:
+        rows.append(row(f"{report.county.name}本级", dash.county_row.figures))
+    rows += [row(r.township.name, r.figures) for r in dash.rows]
+    if dash.county_row is not None:
+        rows.append(row("乡镇小计", dash.townships_total, strong=True))
     elected_chart = domain.hbar_svg(
         [
             Bar(

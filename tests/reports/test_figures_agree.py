@@ -144,6 +144,11 @@ def test_county_figures_agree_on_page_sheet_and_pdf(demo):
     context = pdf.county_context(report)
     same = selectors.county_dashboard(county, dash.year, as_of=datetime.date(dash.year, 12, 31))
     assert context["total"].as_dict() == same.total.as_dict()
+    # The PDF's 全县合计 adds up to the rows above it: the county level (县本级) and each
+    # township (the 乡镇小计 row is itself a sum, not counted again).
+    bodies = [r for r in context["rows"] if not r["strong"]]
+    for name in ("candidates", "elected"):
+        assert sum(getattr(r["f"], name) or 0 for r in bodies) == getattr(context["total"], name)
 
 
 def test_quarterly_reports_differ_as_the_records_say(demo):
