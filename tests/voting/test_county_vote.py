@@ -282,3 +282,37 @@ def test_certificate_shows_the_delegations_issued_and_returned(cw):
     assert "各代表团表决票发出、收回情况" in text
     for delegation in cw.delegations:
         assert delegation.name in text
+
+
+@pytest.mark.django_db
+def test_county_demo_vote_and_evaluation_are_published():
+    """The demo's 青山县 4th session elects 10 of 13 (two teller pairs, paper from each of the
+    8 delegations), and its 5th session rates the 10 elected projects; both published."""
+    import time
+
+    from django.core.management import call_command
+
+    from voting.county_demo import load_county_demo
+    from voting.models import Vote
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    started = time.monotonic()
+    load_county_demo()
+    took = time.monotonic() - started
+    vote = Vote.objects.get(title="青山县2026年民生实事项目票决")
+    assert vote.status == VoteStatus.PUBLISHED and vote.certified_at
+    assert sum(1 for c in vote.result.candidates.all() if c.elected) == 10
+    assert vote.result.paper == 8 and vote.paper_batches.count() == 2
+    rec = vote.delegation_reconciliation()
+    assert len(rec.lines) == 8 and rec.balanced
+    evaluation = Vote.objects.get(title="青山县2026年民生实事项目满意度测评")
+    assert evaluation.status == VoteStatus.PUBLISHED
+    assert evaluation.candidates.count() == 10
+    load_county_demo()  # idempotent
+    assert (
+        Vote.objects.filter(
+            session__term__county__name="青山县", session__term__level="county"
+        ).count()
+        == 2
+    )
+    print(f"county demo: {took:.1f} s")
