@@ -295,6 +295,7 @@ def _render(
 class Slip:
     code: str  # formatted XXXXX-XXXXX-XXXXX
     qr: SafeString
+    delegation: str = ""  # a county plenary's delegation (代表团) the slip is handed to
 
 
 @dataclass(frozen=True)
@@ -358,15 +359,19 @@ class _FixedSheetsUnder:
         pdf.pages["Count"] -= self.fixed
 
 
-def render_code_slips(*, vote, codes: list[str], ballot_url: str) -> bytes:
+def render_code_slips(
+    *, vote, codes: list[str], ballot_url: str, delegations: list[str] | None = None
+) -> bytes:
     """A4 sheets of cut-out ballot-code slips, 2 × 5 per page, dashed cut lines, no numbers.
 
     What every slip shares (the title, the session, the instructions, the approval limit, the
     cut lines) is laid out once, on a fixed sheet that each page draws as a PDF form beneath
     its codes and QR codes (``_FixedSheetsUnder``): a county session's 400 slips cost
     WeasyPrint 40 pages of 10 images and 10 one-line codes, not 3,000 lines of text."""
+    labels = list(delegations or []) + [""] * (len(codes) - len(delegations or []))
     slips = [
-        Slip(domain.format_code(code), qr_image(slip_payload(ballot_url, code))) for code in codes
+        Slip(domain.format_code(code), qr_image(slip_payload(ballot_url, code)), label)
+        for code, label in zip(codes, labels, strict=False)
     ]
     pages = [slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
     # One fixed sheet for the full pages, another for a partly filled last page: a slip with

@@ -316,3 +316,18 @@ def test_county_demo_vote_and_evaluation_are_published():
         == 2
     )
     print(f"county demo: {took:.1f} s")
+
+
+def test_code_slips_are_labelled_by_delegation(cw, client):
+    """Each delegation gets as many slips labelled with its name as it has on the roll."""
+    from voting import pdf
+
+    vote = set_up_vote(cw)
+    client.force_login(cw.staff)
+    response = client.post(
+        reverse("voting:codes_print", args=[vote.pk]), {"spares": "2", "printings": "0"}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf.pdf_text(response.content)
+    for delegation in cw.delegations:
+        assert text.count(delegation.name) == 5

@@ -212,9 +212,25 @@ def codes_print(request, vote):
     from ..pdf import render_code_slips
 
     data = render_code_slips(
-        vote=vote, codes=codes, ballot_url=request.build_absolute_uri(reverse("voting:ballot"))
+        vote=vote,
+        codes=codes,
+        ballot_url=request.build_absolute_uri(reverse("voting:ballot")),
+        delegations=_slip_delegations(vote),
     )
     return _pdf(data, f"{vote.title}-投票码.pdf", inline=False)
+
+
+def _slip_delegations(vote) -> list[str] | None:
+    """A county plenary's slips in delegation order: as many labelled with each delegation's
+    name as it has deputies on the roll (spares unlabelled), so they are handed out per
+    delegation. The codes are shuffled first; only the printed slip carries the name."""
+    rows = selectors.vote_delegations(vote)
+    if rows is None:
+        return None
+    labels = []
+    for row in rows["rows"]:
+        labels += [row["delegation"].name] * (row["roll"].due if row["roll"] else 0)
+    return labels
 
 
 @require_POST
