@@ -50,6 +50,7 @@ from tests.e2e.conftest import (
     settle,
     shot,
 )
+from tests.voting.ceremony import remember_slips, slips_from_pdf, slips_of
 from voting.models import Vote
 from voting.pdf import pdf_text
 
@@ -270,6 +271,29 @@ def print_slips(page, vote) -> list[str]:
     return codes
 
 
+def print_key_slips(page, vote) -> None:
+    """密钥分片 on the console, before opening: the staff print the key share slips for the
+    officers just named; each holder keeps theirs sealed until the count (read back from the
+    PDF here, as a holder reads a slip)."""
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("密钥分片")).click()
+    slips = slips_from_pdf(Path(download.value.path()).read_bytes())
+    vote.refresh_from_db()
+    assert len(slips) == vote.key_holders >= 1
+    remember_slips(vote, slips)
+
+
+def open_the_box(page, vote) -> None:
+    """开箱计票 on the count page: k key holders type their slips; the box opens and is
+    counted, and the page goes on to the results."""
+    vote.refresh_from_db()
+    for i, slip in enumerate(slips_of(vote)[: vote.key_threshold], start=1):
+        page.locator(f"#slip-{i}").fill(slip)
+    submit(page, page.get_by_role("button", name=re.compile("开箱计票")))
+    expect(page).to_have_url(re.compile(rf"/votes/{vote.pk}/results/$"))
+
+
 def record_issued_and_open(page, vote, *, slips: int, paper: int) -> None:
     go(page, vote.get_absolute_url())
     form = page.locator("form[action$='/issued/']")
@@ -301,6 +325,7 @@ def staff_runs_the_session(page, township, plan):
             ("teller", "马红", "teller_liuhe2"),
         ],
     )
+    print_key_slips(page, vote)
     codes = print_slips(page, vote)
     # A slip for every deputy in office (latecomers too); only those handed out are recorded.
     assert len(codes) == deputies_in_office_for_term(vote.session.term).count()
@@ -436,6 +461,7 @@ def staff_sets_up_the_evaluation(page, township, plan):
     submit(page, page.locator("main form button[type=submit]"))
     evaluation = Vote.objects.get(session=later, kind="evaluation")
     name_officers(page, [("chief", "郭静", "scrutineer_liuhe")])
+    print_key_slips(page, evaluation)
     codes = print_slips(page, evaluation)
     record_issued_and_open(page, evaluation, slips=len(RATINGS) + 4, paper=0)
     return evaluation, codes
@@ -536,9 +562,12 @@ def test_whole_cycle_on_the_demo_data(demo, browser, live_server, browser_errors
         submit(staff, staff.get_by_role("button", name=re.compile("结束投票")))
         expect(staff.locator("#live")).to_contain_text("已结束投票")
         chief = tellers_and_scrutineer(j, vote, order)
-        go(staff, vote.get_absolute_url())
-        submit(staff, staff.get_by_role("button", name=re.compile("^.*计票$")))
-        go(chief, f"/votes/{vote.pk}/results/")
+        # The chief scrutineer's guided path sends them to the count page (开箱计票).
+        turn = chief.get_by_test_id("officer-turn")
+        expect(turn).to_contain_text("轮到您了")
+        submit(chief, turn.get_by_role("link"))
+        shot(chief, "3-chief-open-box")
+        open_the_box(chief, vote)
         submit(chief, chief.get_by_role("button", name=re.compile("确认计票结果")))
         expect(chief.locator("code")).to_have_text(re.compile("^[0-9a-f]{64}$"))
         shot(chief, "3-chief-certified")
@@ -594,7 +623,9 @@ def test_whole_cycle_on_the_demo_data(demo, browser, live_server, browser_errors
             deputy_rates_on_phone(j, code_, grades, rated)
         expect(staff.locator("#received")).to_have_text(str(len(RATINGS)), timeout=8000)
         submit(staff, staff.get_by_role("button", name=re.compile("结束投票")))
-        submit(staff, staff.get_by_role("button", name=re.compile("^.*计票$")))
+        # The chief scrutineer types the slip at the staff's console: 开箱计票 from there.
+        submit(staff, staff.get_by_role("link", name=re.compile("开箱计票")).first)
+        open_the_box(staff, evaluation)
         chief = j.person(username="scrutineer_liuhe", password=NEW_PASSWORD)
         go(chief, f"/votes/{evaluation.pk}/results/")
         submit(chief, chief.get_by_role("button", name=re.compile("确认计票结果")))

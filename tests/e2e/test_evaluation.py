@@ -3,6 +3,7 @@ ballot is double-entered, the chief scrutineer certifies, and the grades and rat
 match an independent count."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -10,6 +11,7 @@ from congress.models import Role
 from tests.e2e.conftest import PHONE, login, shot
 from tests.e2e.conftest import open_page as _context_page
 from tests.factories import user_with_role
+from tests.voting.ceremony import slips_from_pdf
 from tests.voting.test_evaluation import _evaluation
 from voting import domain, services
 from voting.models import OfficerRole, Vote
@@ -34,6 +36,13 @@ def test_whole_evaluation(page, browser, live_server, browser_errors, world):
 
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, "staff_a")
+    page.goto(f"/votes/{evaluation.pk}/")
+    # 密钥分片: the evaluation's ballots are sealed like a vote's; the chief scrutineer holds
+    # the one key share.
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("密钥分片")).click()
+    slips = slips_from_pdf(Path(download.value.path()).read_bytes())
+    assert len(slips) == 1
     page.goto(f"/votes/{evaluation.pk}/")
     page.get_by_role("button", name=re.compile("开始投票")).click()
     expect(page.locator("#live")).to_contain_text("投票中")
@@ -74,9 +83,11 @@ def test_whole_evaluation(page, browser, live_server, browser_errors, world):
     login(scrutineer, "chief_ev")
     scrutineer.goto(f"/votes/{evaluation.pk}/paper-check/")
     scrutineer.get_by_role("button", name="将纸质表决票计入").click()
-    page.goto(f"/votes/{evaluation.pk}/")
-    page.get_by_role("button", name=re.compile("^.*计票$")).click()
-    scrutineer.goto(f"/votes/{evaluation.pk}/results/")
+    # 开箱计票: the guided path sends the chief scrutineer to the count page with the slip.
+    scrutineer.get_by_test_id("officer-turn").get_by_role("link").click()
+    scrutineer.locator("#slip-1").fill(slips[0])
+    scrutineer.get_by_role("button", name=re.compile("开箱计票")).click()
+    expect(scrutineer).to_have_url(re.compile(rf"/votes/{evaluation.pk}/results/$"))
     scrutineer.get_by_role("button", name=re.compile("确认计票结果")).click()
     expect(scrutineer.locator("code")).to_have_text(re.compile("^[0-9a-f]{64}$"))
     shot(scrutineer, "evaluation-results")

@@ -81,3 +81,62 @@ def test_sealed_vote_ceremony_in_the_browser(page, browser, live_server, browser
     assert [c.yes for c in vote.result.candidates.order_by("candidate__position")] == expected_yes
     certificate = re.sub(r"\s+", "", pdf.pdf_text(pdf.render_certificate(vote=vote)))
     assert vote.sealed_digest[:8] in certificate and vote.box_digest[:8] in certificate
+
+
+def test_the_guided_path_shows_where_the_sealed_steps_are_done(page, browser, live_server, world):
+    """At 1280 and 390 px: before opening the staff's turn is 密钥分片, linked to the console;
+    once the vote is closed the key holders' turn is 开箱计票, linked to the count page."""
+    staff = world.users["staff"]
+    check_in(world, 9, total=10)
+    clist = make_candidate_list(world.township)
+    vote = services.vote_create(actor=staff, session=world.session, candidate_list=clist)
+    chief = user_with_role(Role.SCRUTINEER, township=world.township, username="chief_path")
+    services.vote_officer_add(
+        actor=staff, vote=vote, role=OfficerRole.CHIEF_SCRUTINEER, name="吴静", user=chief
+    )
+    services.vote_officer_add(actor=staff, vote=vote, role=OfficerRole.SCRUTINEER, name="冯芳")
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, "staff_a")
+    chief_page = browser.new_context(base_url=live_server.url).new_page()
+    login(chief_page, "chief_path")
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"/votes/{vote.pk}/")
+        step = page.locator('.officer-path [data-step="key_slips"]')
+        expect(step).to_have_attribute("data-state", "current")
+        expect(step).to_contain_text(re.compile("密钥分片|Key share slips"))
+        turn = page.get_by_test_id("officer-turn")
+        expect(turn).to_contain_text("轮到您了")
+        expect(turn.get_by_role("link")).to_have_attribute("href", f"/votes/{vote.pk}/")
+        shot(page, f"path-key-slips-{width}")
+    # Opening is refused until the slips are printed; then the step is done.
+    services.vote_generate_codes(actor=staff, vote=vote, spares=0)
+    services.vote_record_issued(actor=staff, vote=vote, slips_issued=9, paper_issued=0)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/votes/{vote.pk}/")
+    page.get_by_role("button", name=re.compile("开始投票")).click()
+    expect(page.locator(".alert").filter(has_text="密钥分片").first).to_be_visible()
+    vote.refresh_from_db()
+    assert vote.status == "draft"
+    with page.expect_download():
+        page.get_by_role("button", name=re.compile("密钥分片")).click()
+    page.goto(f"/votes/{vote.pk}/")
+    expect(page.locator('.officer-path [data-step="key_slips"]')).to_have_attribute(
+        "data-state", "done"
+    )
+    page.get_by_role("button", name=re.compile("开始投票")).click()
+    expect(page.locator("#live")).to_contain_text("投票中")
+    services.vote_close(actor=staff, vote=vote)
+    for width, height in ((1280, 900), (390, 844)):
+        chief_page.set_viewport_size({"width": width, "height": height})
+        chief_page.goto(f"/votes/{vote.pk}/paper-check/")
+        step = chief_page.locator('.officer-path [data-step="open_box"]')
+        expect(step).to_have_attribute("data-state", "current")
+        expect(step).to_contain_text(re.compile("开箱计票|Open the box"))
+        turn = chief_page.get_by_test_id("officer-turn")
+        expect(turn).to_contain_text("2")  # 2 of the 2 key holders
+        link = turn.get_by_role("link")
+        expect(link).to_have_attribute("href", f"/votes/{vote.pk}/open-box/")
+        shot(chief_page, f"path-open-box-{width}")
+    link.click()
+    expect(chief_page.locator("#slip-1")).to_be_visible()
