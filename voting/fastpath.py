@@ -37,10 +37,10 @@ from django.db import InterfaceError, OperationalError, connection, connections
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import domain, throttle
+from . import throttle
+from .kinds import kind_of
 from .messages import REFUSALS, THROTTLED
 from .models import VoteStatus
 
@@ -144,9 +144,6 @@ SHELL_STRINGS = {
         "system's administrators — can see how you voted."
     ),
     "tell_scrutineer": gettext_lazy("If you did not cast it yourself, tell a scrutineer at once."),
-    "for": gettext_lazy("For (赞成)"),
-    "against": gettext_lazy("Against (反对)"),
-    "abstain": gettext_lazy("Abstain (弃权)"),
     "no_mark": gettext_lazy("No mark (abstain)"),
     "location": gettext_lazy("location"),
     "investment": gettext_lazy("investment"),
@@ -313,17 +310,6 @@ def _unavailable(language: str) -> Response:
 _CONTENT: dict[tuple[int, str], dict] = {}
 
 
-def _grades(vote) -> list[list[str]]:
-    grades = [
-        [domain.SATISFIED, _("Satisfied (满意)"), "success"],
-        [domain.BASIC, _("Basically satisfied (基本满意)"), "primary"],
-        [domain.UNSATISFIED, _("Unsatisfied (不满意)"), "danger"],
-    ]
-    if vote.evaluation_rules.get("allows_abstain"):
-        grades.append([domain.ABSTAIN, _("Abstain (弃权)"), "secondary"])
-    return grades
-
-
 def ballot_content(vote_id: int, language: str) -> dict | None:
     """The ballot of an open vote as the shell draws it (public: what the paper ballot
     prints). Memoised per vote and language while the vote is open — nothing on it changes
@@ -337,32 +323,19 @@ def ballot_content(vote_id: int, language: str) -> dict | None:
     if vote is None:
         return None
     candidates = list(vote.candidates.all())
-    limit = domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=len(candidates))
-    itemized = vote.mode == domain.ITEMIZED
+    kind = kind_of(vote)
+    limit = kind.approval_limit_shown(len(candidates))
     with translation.override(language):
-        if vote.is_evaluation:
-            intro = _(
-                "Rate each project: 满意, 基本满意 or 不满意. A project you leave unmarked "
-                "counts as an abstention."
-            )
-        elif itemized:
-            intro = _("Vote for, against or abstain on each item; there is no limit.")
-        else:
-            intro = _(
-                "Mark 赞成 (for) for at most %(limit)s candidates. A candidate you leave "
-                "unmarked counts as an abstention."
-            ) % {"limit": limit}
         content = {
             "vote": vote.pk,
             "title": vote.title,
-            "evaluation": vote.is_evaluation,
-            "itemized": itemized,
+            "kind": kind.code,
             "limit": limit,
-            "intro": intro,
+            "intro": kind.ballot_intro(len(candidates)),
             "sealed": vote.is_sealed,
             "box_url": reverse("voting:sealed_box", args=[vote.pk]) if vote.is_sealed else "",
-            "grades": _grades(vote) if vote.is_evaluation else [],
-            "sub_items": vote.sub_items,
+            "choices": [list(offered) for offered in kind.choices_offered()],
+            "sub_items": list(kind.sub_items),
             "candidates": [
                 {
                     "position": c.position,
@@ -373,7 +346,7 @@ def ballot_content(vote_id: int, language: str) -> dict | None:
                     "deadline": c.deadline.strftime("%Y-%m") if c.deadline else "",
                     "evidence_html": (
                         render_to_string("voting/_evidence.html", {"evidence": c.evidence})
-                        if vote.is_evaluation and c.evidence
+                        if kind.shows_evidence and c.evidence
                         else ""
                     ),
                 }

@@ -150,6 +150,17 @@ class BallotKind:
         """The console's one line on what makes a ballot count."""
         raise NotImplementedError
 
+    def ballot_intro(self, candidates: int) -> str:
+        """The deputy's one line at the top of the electronic ballot."""
+        raise NotImplementedError
+
+    def approval_limit_shown(self, candidates: int) -> int | None:
+        """The 赞成 limit the ballot counts down against (None: no limit to show)."""
+        return None
+
+    # Whether each candidate on the ballot shows supervision's evidence (how it went).
+    shows_evidence = False
+
     def results_context(self, result) -> dict:
         """What the results pages show of a stored result: ``rows`` (and the kind's totals)."""
         raise NotImplementedError
@@ -245,6 +256,21 @@ class ProjectVote(BallotKind):
 
     def description(self) -> str:
         return self.vote.get_mode_display()
+
+    def ballot_intro(self, candidates: int) -> str:
+        if self.vote.mode == domain.ITEMIZED:
+            return str(_("Vote for, against or abstain on each item; there is no limit."))
+        return str(
+            _(
+                "Mark 赞成 (for) for at most %(limit)s candidates. A candidate you leave "
+                "unmarked counts as an abstention."
+            )
+        ) % {"limit": self.approval_limit(candidates)}
+
+    def approval_limit_shown(self, candidates: int) -> int | None:
+        if self.vote.mode == domain.ITEMIZED:
+            return None
+        return self.approval_limit(candidates)
 
     def rule_note(self, candidates: int) -> str:
         if self.vote.mode == domain.ITEMIZED:
@@ -368,6 +394,16 @@ class SatisfactionEvaluation(BallotKind):
 
     def description(self) -> str:
         return self.vote.get_kind_display()
+
+    shows_evidence = True
+
+    def ballot_intro(self, candidates: int) -> str:
+        return str(
+            _(
+                "Rate each project: 满意, 基本满意 or 不满意. A project you leave unmarked "
+                "counts as an abstention."
+            )
+        )
 
     def rule_note(self, candidates: int) -> str:
         return str(_("Each project is rated 满意, 基本满意 or 不满意."))

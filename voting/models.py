@@ -168,11 +168,6 @@ class Vote(CleanTextMixin, models.Model):
         return kind_of(self)
 
     @property
-    def is_evaluation(self) -> bool:
-        # Kept for the printed documents until they ask the kind (voting/kinds.py).
-        return self.kind == VoteKind.EVALUATION
-
-    @property
     def sub_items(self) -> list[str]:
         return list(self.ballot_kind.sub_items)
 

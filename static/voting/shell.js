@@ -107,10 +107,8 @@
     return node;
   }
 
-  function choicesFor(ballot) {
-    if (ballot.evaluation) { return ballot.grades; }
-    return [["Y", t("for"), "success"], ["N", t("against"), "danger"], ["A", t("abstain"), "secondary"]];
-  }
+  // The marks this kind of ballot offers, [mark, label, colour], in the ballot's language.
+  function choicesFor(ballot) { return ballot.choices; }
 
   function radioGroup(name, label, choices, small, current) {
     var group = el("div", { "class": "ballot-choices" + (small ? " ballot-subitem" : ""), role: "radiogroup", "aria-label": label });
@@ -126,11 +124,9 @@
 
   function fieldNames(ballot) {
     var names = ballot.candidates.map(function (c) { return "c" + c.position; });
-    if (ballot.evaluation) {
-      ballot.candidates.forEach(function (c) {
-        ballot.sub_items.forEach(function (_s, k) { names.push("c" + c.position + "_" + k); });
-      });
-    }
+    ballot.candidates.forEach(function (c) {
+      ballot.sub_items.forEach(function (_s, k) { names.push("c" + c.position + "_" + k); });
+    });
     return names;
   }
 
@@ -187,12 +183,12 @@
   }
 
   function approvals(marks) {
-    return state.ballot.evaluation ? 0 : marks.split("").filter(function (m) { return m === "Y"; }).length;
+    return marks.split("").filter(function (m) { return m === "Y"; }).length;
   }
 
   function updateCount() {
     var ballot = state.ballot;
-    var limited = !ballot.evaluation && !ballot.itemized;
+    var limited = ballot.limit !== null;
     var line = $("approval-line");
     line.hidden = !limited;
     if (!limited) { $("approval-warning").hidden = true; $("review-button").disabled = false; return; }
@@ -207,7 +203,7 @@
   $("ballot-form").addEventListener("submit", function (event) {
     event.preventDefault();
     state.marks = currentMarks();
-    if (!state.ballot.evaluation && !state.ballot.itemized && approvals(state.marks) > state.ballot.limit) { return; }
+    if (state.ballot.limit !== null && approvals(state.marks) > state.ballot.limit) { return; }
     drawReview();
     show("step-review");
   });

@@ -15,6 +15,7 @@ from django.utils import timezone
 from congress.audit import AuditAction
 
 from .. import domain, sealing
+from ..kinds import kind_of
 from ..models import (
     Ballot,
     BallotCode,
@@ -203,7 +204,7 @@ def ballot_cast(*, vote_id: int, typed_code: str, choices: str) -> CastReceipt:
             _validate_choices(vote, choices, params.candidates)
         except domain.VoteRuleError:
             raise BallotRefused("malformed") from None
-        if vote.kind != "evaluation" and choices.count(domain.YES) > params.limit:
+        if kind_of(vote).over_limit(choices):
             # The page enforces the limit; a forged or stale form is refused, not spoiled.
             raise BallotRefused("too_many")
         args = {

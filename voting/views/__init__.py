@@ -10,7 +10,7 @@ decorator and what they share. Every view is re-exported here for ``voting/urls.
 
 from ..messages import REFUSALS, THROTTLED
 from ._base import vote_view
-from .ballot import GRADE_CHOICES, ballot, ballot_cast, ballot_review
+from .ballot import ballot, ballot_cast, ballot_review
 from .console import (
     ACTIONS,
     action,
@@ -39,7 +39,6 @@ __all__ = [
     "paper_revote",
     "sealed_box",
     "ACTIONS",
-    "GRADE_CHOICES",
     "REFUSALS",
     "THROTTLED",
     "action",

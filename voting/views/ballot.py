@@ -13,13 +13,18 @@ from django.views.decorators.http import require_POST
 
 from .. import domain, fastpath, selectors, services, throttle
 from ..forms import CodeEntryForm
+from ..kinds import kind_of
 from ..messages import REFUSALS, THROTTLED
 from ..models import Vote
 
 
 def _ballot_candidates(vote, choices: str = ""):
+    """Each candidate with its field names and marks (and its sub-items'), and the badge the
+    review page shows for its mark."""
+    kind = kind_of(vote)
+    offered = {mark: (label, colour) for mark, label, colour in kind.choices_offered()}
     candidates = list(vote.candidates.all())
-    n, subs = len(candidates), vote.sub_items
+    n, subs = len(candidates), kind.sub_items
     out = []
     for i, c in enumerate(candidates):
         sub = []
@@ -32,11 +37,14 @@ def _ballot_candidates(vote, choices: str = ""):
                     "mark": choices[at] if at < len(choices) else "",
                 }
             )
+        mark = choices[i] if i < len(choices) else ""
         out.append(
             {
                 "c": c,
                 "field": f"c{c.position}",
-                "mark": choices[i] if i < len(choices) else "",
+                "mark": mark,
+                "badge": offered.get(mark),
+                "evidence": c.evidence if kind.shows_evidence else None,
                 "sub": sub,
             }
         )
@@ -44,42 +52,28 @@ def _ballot_candidates(vote, choices: str = ""):
 
 
 def _choices_from_post(post, vote) -> str:
+    kind = kind_of(vote)
     candidates = list(vote.candidates.all())
-    if vote.is_evaluation:
-        allowed = {domain.SATISFIED, domain.BASIC, domain.UNSATISFIED}
-        if vote.evaluation_rules.get("allows_abstain"):
-            allowed.add(domain.ABSTAIN)
-        fields = [f"c{c.position}" for c in candidates] + [
-            f"c{c.position}_{k}" for c in candidates for k in range(len(vote.sub_items))
-        ]
-    else:
-        allowed = {domain.YES, domain.NO, domain.ABSTAIN}
-        fields = [f"c{c.position}" for c in candidates]
+    allowed = {mark for mark, _label, _colour in kind.choices_offered()}
+    fields = [f"c{c.position}" for c in candidates] + [
+        f"c{c.position}_{k}" for c in candidates for k in range(len(kind.sub_items))
+    ]
     return "".join(
         post.get(name, "") if post.get(name, "") in allowed else domain.NO_MARK for name in fields
     )
 
 
-GRADE_CHOICES = [
-    (domain.SATISFIED, _("Satisfied (满意)"), "success"),
-    (domain.BASIC, _("Basically satisfied (基本满意)"), "primary"),
-    (domain.UNSATISFIED, _("Unsatisfied (不满意)"), "danger"),
-]
-
-
 def _ballot_context(vote, code, choices="", error=""):
+    kind = kind_of(vote)
     n = len(vote.candidates.all())
-    grades = list(GRADE_CHOICES)
-    if vote.is_evaluation and vote.evaluation_rules.get("allows_abstain"):
-        grades.append((domain.ABSTAIN, _("Abstain (弃权)"), "secondary"))
     return {
         "vote": vote,
         "code": code,
         "candidates": _ballot_candidates(vote, choices),
-        "limit": domain.approval_limit(mode=vote.mode, slots=vote.slots, candidates=n),
-        "itemized": vote.mode == domain.ITEMIZED,
+        "intro": kind.ballot_intro(n),
+        "limit": kind.approval_limit_shown(n),
+        "offered": kind.choices_offered(),
         "error": error,
-        "grades": grades,
         "code_display": domain.format_code(domain.normalize_code(code) or code),
     }
 
@@ -150,11 +144,10 @@ def ballot_review(request):
             {"form": CodeEntryForm(), "refusal": REFUSALS[exc.reason]},
             status=409,
         )
-    limit = domain.approval_limit(
-        mode=vote.mode, slots=vote.slots, candidates=len(vote.candidates.all())
-    )
-    approvals = 0 if vote.is_evaluation else choices.count(domain.YES)
-    if request.POST.get("change") or approvals > limit:
+    kind = kind_of(vote)
+    limit = kind.approval_limit_shown(len(vote.candidates.all()))
+    approvals = choices.count(domain.YES)
+    if request.POST.get("change") or kind.over_limit(choices):
         error = (
             ""
             if request.POST.get("change")
