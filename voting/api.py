@@ -561,7 +561,9 @@ class VoteViewSet(viewsets.ReadOnlyModelViewSet):
         from .pdf import render_code_slips
 
         document = render_code_slips(
-            vote=vote, codes=codes, ballot_url=request.build_absolute_uri(reverse("voting:ballot"))
+            vote=vote,
+            codes=codes,
+            ballot_url=request.build_absolute_uri(reverse("voting:ballot_shell")),
         )
         del codes
         return _pdf(document, f"{vote.title}-投票码.pdf")

@@ -19,6 +19,7 @@ from .casting import (
     ballot_cast,
     code_check,
     code_find_vote,
+    code_lookup,
     vote_close,
 )
 from .count import (
@@ -27,6 +28,12 @@ from .count import (
     vote_certify,
     vote_count,
     vote_publish,
+)
+from .delegations import (
+    batch_returned,
+    paper_batch_assign,
+    paper_batch_finish,
+    vote_record_delegation_counts,
 )
 from .opening import (
     BALLOT_TABLES,
@@ -65,6 +72,11 @@ from .setup import (
 )
 
 __all__ = [
+    "batch_returned",
+    "code_lookup",
+    "paper_batch_assign",
+    "paper_batch_finish",
+    "vote_record_delegation_counts",
     "BALLOT_TABLES",
     "OpenedBox",
     "failed_trackers",

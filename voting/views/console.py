@@ -214,7 +214,7 @@ def codes_print(request, vote):
     data = render_code_slips(
         vote=vote,
         codes=codes,
-        ballot_url=request.build_absolute_uri(reverse("voting:ballot")),
+        ballot_url=request.build_absolute_uri(reverse("voting:ballot_shell")),
         delegations=_slip_delegations(vote),
     )
     return _pdf(data, f"{vote.title}-投票码.pdf", inline=False)

@@ -6,6 +6,7 @@ from projects.demo import load_demo as load_projects_demo
 from reports.demo import load_demo as load_reports_demo
 from stations.demo import load_demo as load_stations_demo
 from supervision.demo import load_demo as load_supervision_demo
+from voting.county_demo import load_county_demo as load_county_vote_demo
 from voting.demo import load_demo as load_voting_demo
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         accounts = load_congress_demo()
         load_projects_demo()
         notes = load_voting_demo()
+        notes += load_county_vote_demo()  # 青山县's 13→10 plenary vote and its evaluation
         notes += load_supervision_demo()
         notes += load_reports_demo()
         notes += load_stations_demo()
