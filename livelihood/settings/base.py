@@ -244,9 +244,10 @@ TRUSTED_PROXIES = env.list("LIVELIHOOD_TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "livelihood.clientip.client_ip"
 
 # Sealed ballots (voting/README.md, "Sealed ballots"): a vote opens for electronic casting
-# only after its key ceremony (the scrutineers' share slips printed). Kept as a setting so an
-# operator can see it; turning it off stores ballots unsealed and is for old test data only.
-VOTING_REQUIRE_KEY_CEREMONY = env.bool("VOTING_REQUIRE_KEY_CEREMONY", default=False)
+# only after its key ceremony (the scrutineers' share slips printed); a vote with no scrutineer
+# named cannot open electronically. Kept as a setting so an operator can see the rule; turning
+# it off stores ballots unsealed and is for old test data only, never a deployment.
+VOTING_REQUIRE_KEY_CEREMONY = env.bool("VOTING_REQUIRE_KEY_CEREMONY", default=True)
 
 # Content-Security-Policy: everything is served from our own origin (vendored front end).
 CONTENT_SECURITY_POLICY = {
