@@ -30,6 +30,7 @@ PRINT_BALLOT = expect(
 # Published results: everyone in scope (a deputy too); out of scope the staff page is 404.
 RESULTS = TOWNSHIP_VIEW
 ANSWERED_409 = expect(409)
+ANSWERED_JSON_REFUSAL = expect(400)  # a mistyped code: the same refusal for every caller
 
 
 def _rules():
@@ -139,6 +140,75 @@ ROWS = [
         method="post",
         expected=ANSWERED_409,
         data=lambda w: {"vote": _votes(w).draft_vote.pk, "code": "WRONG", "choices": "--"},
+    ),
+    # The ballot shell and its JSON endpoints: no account, the code is the only authority;
+    # a wrong code is refused the same way for everyone.
+    Row("voting:ballot_shell", expected=PUBLIC),
+    Row(
+        "voting:ballot_open_json",
+        method="post",
+        content_type="application/json",
+        expected=ANSWERED_JSON_REFUSAL,
+        data=lambda w: {"code": "WRONG"},
+    ),
+    Row(
+        "voting:ballot_cast_json",
+        method="post",
+        content_type="application/json",
+        expected=ANSWERED_JSON_REFUSAL,
+        data=lambda w: {"code": "WRONG", "choices": "--"},
+    ),
+    # A county plenary's delegations and teller-pair batches, asked of a township vote: the
+    # managers' posts are answered (nothing to record), a batch that does not exist is 404 to
+    # those who may work on batches, and 403 to the rest of the township.
+    Row(
+        "voting:delegation_counts",
+        _draft,
+        SESSION_MANAGE_POST,
+        method="post",
+        data=lambda w: {},
+    ),
+    Row(
+        "voting:paper_batch_assign",
+        _draft,
+        SESSION_MANAGE_POST,
+        method="post",
+        data=lambda w: {},
+    ),
+    Row(
+        "voting:paper_batch_entry",
+        lambda w: {**_draft(w), "number": 1, "slot": "A"},
+        expect(
+            403, anonymous=LOGIN, teller=404, superuser=404, staff_other=404, reviewer_other=404
+        ),
+    ),
+    Row(
+        "voting:paper_batch_finish",
+        lambda w: {**_draft(w), "number": 1},
+        expect(
+            403,
+            anonymous=LOGIN,
+            teller=404,
+            staff=404,
+            superuser=404,
+            staff_other=404,
+            reviewer_other=404,
+        ),
+        method="post",
+    ),
+    Row(
+        "voting:paper_batch_check",
+        lambda w: {**_draft(w), "number": 1},
+        expect(
+            403,
+            anonymous=LOGIN,
+            teller=404,
+            scrutineer=404,
+            staff=404,
+            superuser=404,
+            staff_other=404,
+            reviewer_other=404,
+        ),
     ),
     Row("voting:public_results", _published, PUBLIC),
     Row("voting:session_votes", lambda w: {"session_pk": w.session.pk}, TOWNSHIP_VIEW),
