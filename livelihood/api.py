@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 from congress import api as congress_api
 from projects import api as projects_api
 from reports import api as reports_api
+from stations import api as stations_api
 from supervision import api as supervision_api
 from voting import api as voting_api
 
@@ -53,6 +54,7 @@ router.register(
     reports_api.PrefectureIndicatorViewSet,
     basename="prefecture-indicators",
 )
+stations_api.register(router)  # stations, their calendar, bookings, duty records
 
 
 @csrf_exempt  # it changes nothing; without this a POST gets Django's HTML CSRF page

@@ -180,13 +180,4 @@ API_ROWS = [
 ]
 
 
-def _api_registered() -> bool:
-    from livelihood.api import router
-
-    return any(basename == "station" for _prefix, _viewset, basename in router.registry)
-
-
-# Until livelihood/api.py calls stations.api.register(router), tests/stations/test_api.py
-# checks API_ROWS under its own URLconf; once registered they join the site's table.
-if _api_registered():
-    ROWS = ROWS + API_ROWS
+ROWS = ROWS + API_ROWS

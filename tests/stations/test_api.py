@@ -17,7 +17,7 @@ from tests.permission_table import ROLES
 from tests.permissions.stations import API_ROWS
 from tests.test_permissions import test_permission as check_row
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.stations.api_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.mark.parametrize("role", ROLES)
