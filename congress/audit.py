@@ -114,3 +114,5 @@ class AuditAction(models.TextChoices):
         _("Concentrated supervision recorded (集中督查)"),
     )
     SUPERVISION_HEARING_RECORD = "supervision.hearing_record", _("Hearing recorded (听取审议)")
+    PAPER_BATCH_ASSIGN = "paper.batch_assign", _("Teller pair assigned a batch of delegations")
+    PAPER_BATCH_FINISH = "paper.batch_finish", _("Teller pair's batch of paper ballots finished")

@@ -156,7 +156,7 @@ def paper_batch_assign(
     _audit(
         vote,
         actor,
-        AuditAction.VOTE_OFFICER_ADD,
+        AuditAction.PAPER_BATCH_ASSIGN,
         batch=number,
         tellers=[first_teller.get_username(), second_teller.get_username()],
         delegations=sorted(delegations[pk].name for pk in chosen),
@@ -208,5 +208,5 @@ def paper_batch_finish(*, actor, vote: Vote, batch: PaperBatch) -> PaperBatch:
         )
     batch.finished_at = timezone.now()
     batch.save(update_fields=["finished_at"])
-    _audit(vote, actor, AuditAction.PAPER_FINALIZE, batch=batch.number, ballots=len(state["a"]))
+    _audit(vote, actor, AuditAction.PAPER_BATCH_FINISH, batch=batch.number, ballots=len(state["a"]))
     return batch
