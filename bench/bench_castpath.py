@@ -108,19 +108,10 @@ def _serve(args) -> tuple[str, bool]:
 def _sealed_vote(world):
     """bench_vote's vote, with three key holders and the key ceremony before it opens.
     Returns (vote, codes, the typed share slips)."""
-    from voting import services
-    from voting.models import OfficerRole
-
     slips: list[str] = []
 
     def ceremony(actor, vote) -> None:
-        for role, name in (
-            (OfficerRole.CHIEF_SCRUTINEER, "总监票人"),
-            (OfficerRole.SCRUTINEER, "监票人甲"),
-            (OfficerRole.SCRUTINEER, "监票人乙"),
-        ):
-            services.vote_officer_add(actor=actor, vote=vote, role=role, name=name, user=None)
-        slips.extend(s.typed for s in services.vote_key_ceremony(actor=actor, vote=vote).slips)
+        slips.extend(bench_vote.key_ceremony(actor, vote))
 
     vote, codes = bench_vote._open_vote(world, before_open=ceremony)
     return vote, codes, slips

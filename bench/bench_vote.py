@@ -274,9 +274,25 @@ def _world(deputies: int) -> World:
     return World(root, township, session)
 
 
+def key_ceremony(actor, vote) -> list[str]:
+    """Three key holders (k = 2) and their share slips (密钥分片): no vote opens without them.
+    Returns the typed slips."""
+    from voting import services
+    from voting.models import OfficerRole
+
+    for role, name in (
+        (OfficerRole.CHIEF_SCRUTINEER, "总监票人"),
+        (OfficerRole.SCRUTINEER, "监票人甲"),
+        (OfficerRole.SCRUTINEER, "监票人乙"),
+    ):
+        services.vote_officer_add(actor=actor, vote=vote, role=role, name=name, user=None)
+    return [s.typed for s in services.vote_key_ceremony(actor=actor, vote=vote).slips]
+
+
 def _open_vote(world: World, *, close: bool = False, before_open=None):
     """A locked list of 13 candidates for 10 slots, a vote set up from it through the
-    services, one code per deputy on the roll (no spares), slips issued, opened (and closed
+    services, one code per deputy on the roll (no spares), slips issued, the key ceremony
+    (``before_open``, by default :func:`key_ceremony`), opened (and closed
     when ``close``: the codes are then burnt). Returns (vote, plaintext codes)."""
     import datetime
 
@@ -309,9 +325,8 @@ def _open_vote(world: World, *, close: bool = False, before_open=None):
     vote = services.vote_create(actor=actor, session=world.session, candidate_list=clist)
     codes = services.vote_generate_codes(actor=actor, vote=vote, spares=0)
     services.vote_record_issued(actor=actor, vote=vote, slips_issued=len(codes), paper_issued=0)
-    if before_open is not None:  # e.g. the key ceremony (bench_castpath.py)
-        before_open(actor, vote)
-        vote.refresh_from_db()
+    (before_open or key_ceremony)(actor, vote)  # the ceremony is mandatory (issue 15)
+    vote.refresh_from_db()
     vote = services.vote_open(actor=actor, vote=vote)
     if close:
         vote = services.vote_close(actor=actor, vote=vote)
