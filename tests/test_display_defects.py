@@ -476,7 +476,7 @@ def test_a_deputy_with_known_villages_is_not_called_location_unknown():
 def test_results_are_listed_by_rank_with_ties_sharing_one(world):
     """名次 read 1, 3, 1, 4 down the table (ballot order); now 1, 1, 3, 4."""
     from tests.voting.conftest import TITLES
-    from tests.voting.test_services import _voted
+    from tests.voting.services.helpers import voted as _voted
 
     ballots = ["YYYN"] * 5 + ["YNYY"] * 3 + ["NYNY", "NNNY"]  # 8, 6, 8, 5 votes for
     vote, _result = _voted(world, ballots)

@@ -100,7 +100,7 @@ def test_results_on_a_phone_are_ranked_and_readable(page, live_server, world, la
     """名次 read 1, 3, 1, 4 (ballot order); 结果 was off-screen and headers wrapped one
     character per line at 390 px."""
     from tests.voting.conftest import TITLES
-    from tests.voting.test_services import _voted
+    from tests.voting.services.helpers import voted as _voted
 
     vote, result = _voted(world, RESULT_BALLOTS)
     assert [cr.yes for cr in result.candidates.all()] == [8, 6, 8, 5]

@@ -219,7 +219,7 @@ def test_refused_callers_get_the_refusal_whatever_the_body(world, row, role, out
 
 @pytest.fixture
 def open_vote(vote_world):  # noqa: F811
-    from tests.voting.test_services import open_vote as make_open
+    from tests.voting.services.helpers import open_vote as make_open
 
     codes = make_open(vote_world, spares=30)
     return vote_world, codes

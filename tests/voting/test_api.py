@@ -8,7 +8,7 @@ from voting import services
 from voting.models import Ballot, SealedBallot
 
 from .ceremony import open_box_and_count
-from .test_services import open_vote
+from .services.helpers import open_vote
 
 
 def test_cast_by_code_once_then_409(vote_world):

@@ -13,7 +13,7 @@ from voting.models import Ballot, EvaluationResult, Vote
 
 from ..factories import SessionFactory, user_with_role
 from .ceremony import open_box_and_count, open_with_ceremony, present_slips
-from .test_services import _voted
+from .services.helpers import voted as _voted
 
 
 def _published_plan_vote(world):

@@ -15,7 +15,7 @@ from voting import domain, services
 from voting.models import Ballot, BallotCode, SealedBallot
 
 from .ceremony import present_slips
-from .test_services import open_vote
+from .services.helpers import open_vote
 
 BALLOT_FIELDS = {"id", "vote", "choices", "status", "channel", "tracker"}
 

@@ -7,7 +7,7 @@ from voting import domain, services
 from voting.models import Ballot, SealedBallot
 
 from .ceremony import present_slips
-from .test_services import open_vote
+from .services.helpers import open_vote
 
 
 def post_ballot(client, vote, code, marks: dict):
