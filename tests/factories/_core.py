@@ -68,11 +68,19 @@ class TermFactory(factory.django.DjangoModelFactory):
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Session
+        skip_postgeneration_save = True
 
     term = factory.SubFactory(TermFactory)
     number = factory.Sequence(lambda n: n + 1)
     date = datetime.date(2026, 12, 20)
     place = "会议室"
+
+    @factory.post_generation
+    def roll(self, create, extracted, **kwargs):
+        """``SessionFactory(roll={"in_office": 30, "present": 28, "on_leave": 2})``: the roll
+        taken through the services (roll_call)."""
+        if create and (extracted or kwargs):
+            roll_call(self, **{**(extracted or {}), **kwargs})
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -115,14 +123,61 @@ def user_with_county_role(role: str, *, county=None, prefecture=None, **kwargs):
 # through the stage's machine, whose apply writes the same history and audit rows.
 
 
-def staff_of(township):
-    """The township's presidium staff account (made once per township)."""
-    from congress.models import RoleAssignment
-
-    found = RoleAssignment.objects.filter(role=Role.STAFF, township=township).first()
+def _role_holder(body, role: str, prefix: str):
+    """The first user with ``role`` in a township's congress or a county's own (``body``),
+    made once when there is none."""
+    if isinstance(body, County):
+        found = RoleAssignment.objects.filter(role=role, county=body, township=None).first()
+        if found is not None:
+            return found.user
+        return user_with_county_role(role, county=body, username=f"{prefix}_c{body.pk}")
+    found = RoleAssignment.objects.filter(role=role, township=body).first()
     if found is not None:
         return found.user
-    return user_with_role(Role.STAFF, township=township, username=f"staff_t{township.pk}")
+    return user_with_role(role, township=body, username=f"{prefix}_t{body.pk}")
+
+
+def staff_of(township):
+    """The presidium staff account of a township (or of a county's own congress), made once."""
+    return _role_holder(township, Role.STAFF, "staff")
+
+
+def scrutineer_of(township):
+    """A user with the township's scrutineer role (made once per township): the factories
+    link them to the chief scrutineer, who certifies the count."""
+    return _role_holder(township, Role.SCRUTINEER, "scrutineer")
+
+
+def government_of(township):
+    """The township government's liaison (made once per township): answers hand-overs, keeps
+    the implementation plans and reports progress."""
+    return _role_holder(township, Role.GOVERNMENT, "government")
+
+
+def roll_call(session, *, present: int, on_leave: int = 0, in_office: int | None = None):
+    """The session's roll through congress's services: the township has at least
+    ``in_office`` deputies in office (made when missing), the roll is opened and the first
+    ``present`` deputies (by id) are checked in, the next ``on_leave`` are on leave; the rest
+    stay absent. Returns the headcount."""
+    from congress import services as congress_services
+    from congress.models import AttendanceStatus
+    from congress.selectors import deputies_in_office_for_term, session_headcount
+
+    township = session.term.township
+    staff = staff_of(township)
+    if in_office is not None:
+        have = deputies_in_office_for_term(session.term).count()
+        DeputyFactory.create_batch(max(0, in_office - have), township=township)
+    congress_services.session_open_roll(actor=staff, session=session)
+    rows = list(session.attendance.order_by("deputy_id"))
+    if present + on_leave > len(rows):
+        raise ValueError(f"{present} present and {on_leave} on leave of {len(rows)} on the roll")
+    marks = [AttendanceStatus.PRESENT] * present + [AttendanceStatus.LEAVE] * on_leave
+    for row, status in zip(rows, marks, strict=False):
+        congress_services.attendance_set(
+            actor=staff, session=session, deputy_id=row.deputy_id, status=status
+        )
+    return session_headcount(session)
 
 
 def _path_to(machine, start: str, goal: str) -> list[str]:
