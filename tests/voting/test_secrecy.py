@@ -129,5 +129,12 @@ def test_no_page_or_api_lists_individual_ballots_before_publication(vote_world, 
         for name, component in schema["components"]["schemas"].items()
         if "choices" in component.get("properties", {})
     }
-    # Only the cast *request* carries marks; no response ever returns a ballot's content.
-    assert carrying_marks <= {"Cast", "CastRequest"}
+    # Only the cast *request* carries an electronic ballot's marks; no response ever returns
+    # one. The paper schemas carry what a teller typed from an anonymous paper ballot, shown to
+    # that teller pair and the scrutineers as on the paper pages (double entry and its check).
+    assert carrying_marks <= {"Cast", "CastRequest", "PaperEntry", "PaperDecision", "PaperMarks"}
+    paths = schema["paths"]
+    for path, operations in paths.items():
+        text = str(operations)
+        if any(f"/{name}'" in text for name in ("PaperEntry", "PaperDecision", "PaperMarks")):
+            assert "paper" in path, path
