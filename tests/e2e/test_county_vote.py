@@ -13,7 +13,8 @@ opened with three present in each, the vote and its officers), then in the brows
    handed out are cast through the service (not the point of this journey);
 4. staff close the vote and record the paper ballot each delegation's box gave back;
 5. each pair's two tellers enter their batch (double entry) on the batch entry pages and a
-   teller of the pair finishes it; the console and the check page show each batch's progress;
+   teller of the pair finishes it (a teller opening the other pair's batch is refused, 403);
+   the console and the check page show each batch's progress;
 6. the chief scrutineer merges both batches, types the key share slips on the count page
    (开箱计票), the box opens and is counted, the chief scrutineer certifies, staff publish;
 7. the result shows 2 of the 4 county projects passed (11 of 20 in office needed; the third
@@ -245,6 +246,10 @@ def test_county_plenary_in_the_browser(browser, live_server, browser_errors, wor
                     page.set_viewport_size(PHONE)
                     shot(page, "batch-entry-390")
                     page.set_viewport_size(DESKTOP)
+                    # The other pair's batch is not this teller's to enter: refused.
+                    other = f"/votes/{vote.pk}/paper/batch/2/A/"
+                    browser_errors.expect_status(403, other)
+                    assert page.goto(other).status == 403
                 if slot == "B":  # the second of the pair compares and finishes the batch
                     link = page.locator(f"a[href$='/paper-check/batch/{number}/']").first
                     _submit(page, link)
