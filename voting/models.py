@@ -182,7 +182,13 @@ class Vote(CleanTextMixin, models.Model):
         delegation. The certificate and the console read this one definition."""
         from .domain import DelegationIssue, reconcile_delegations
 
-        rows = list(self.delegation_counts.select_related("delegation"))
+        # A delegation given nothing and returning nothing (none of its deputies on this
+        # congress's roll) has nothing to reconcile.
+        rows = [
+            row
+            for row in self.delegation_counts.select_related("delegation")
+            if row.slips_issued or row.paper_issued or row.paper_returned
+        ]
         if not rows:
             return None
         result = getattr(self, "result", None) if self.pk else None
@@ -439,6 +445,19 @@ class PaperBatch(models.Model):
 
     def has_teller(self, user) -> bool:
         return user.is_authenticated and user.pk in (self.first_teller_id, self.second_teller_id)
+
+    def teller_names(self) -> tuple[str, str]:
+        """The pair as named among the vote's officers (their names print on the certificate),
+        else the accounts' names."""
+        named = {
+            o.user_id: o.name
+            for o in self.vote.officers.all()
+            if o.user_id in (self.first_teller_id, self.second_teller_id)
+        }
+        return tuple(
+            named.get(user.pk) or user.get_full_name() or user.get_username()
+            for user in (self.first_teller, self.second_teller)
+        )
 
 
 class PaperEntry(models.Model):

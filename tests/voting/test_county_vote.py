@@ -256,7 +256,8 @@ def test_a_teller_enters_only_their_pairs_batch(cw):
     services.paper_entry_save(actor=t2, vote=vote, slot="B", sequence=1, keys="1111", batch=b1)
     with pytest.raises(ValidationError) as exc:  # the delegations returned two, one entered
         paper_batch_finish(actor=t2, vote=vote, batch=b1)
-    assert "returned" in " ".join(exc.value.messages)
+    refusal = " ".join(exc.value.messages)
+    assert "1" in refusal and "2" in refusal and ("收回" in refusal or "returned" in refusal)
     with pytest.raises(PermissionDenied):  # a teller of the other pair cannot finish it
         paper_batch_finish(actor=t3, vote=vote, batch=b1)
 
