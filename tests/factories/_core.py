@@ -155,19 +155,27 @@ def government_of(township):
 
 
 def roll_call(session, *, present: int, on_leave: int = 0, in_office: int | None = None):
-    """The session's roll through congress's services: the township has at least
-    ``in_office`` deputies in office (made when missing), the roll is opened and the first
-    ``present`` deputies (by id) are checked in, the next ``on_leave`` are on leave; the rest
-    stay absent. Returns the headcount."""
+    """The session's roll through congress's services: the township (or, for a county
+    plenary, the county) has at least ``in_office`` deputies in office (made when missing),
+    the roll is opened and the first ``present`` deputies (by id) are checked in, the next
+    ``on_leave`` are on leave; the rest stay absent. Returns the headcount."""
     from congress import services as congress_services
     from congress.models import AttendanceStatus
     from congress.selectors import deputies_in_office_for_term, session_headcount
 
-    township = session.term.township
-    staff = staff_of(township)
+    term = session.term
+    staff = staff_of(term.township or term.county)
     if in_office is not None:
-        have = deputies_in_office_for_term(session.term).count()
-        DeputyFactory.create_batch(max(0, in_office - have), township=township)
+        missing = max(0, in_office - deputies_in_office_for_term(term).count())
+        if term.township_id:
+            DeputyFactory.create_batch(missing, township=term.township)
+        elif missing:  # county deputies, elected in the county's first township
+            home = term.county.townships.order_by("pk").first() or TownshipFactory(
+                county=term.county
+            )
+            DeputyFactory.create_batch(
+                missing, township=home, is_county_deputy=True, is_township_deputy=False
+            )
     congress_services.session_open_roll(actor=staff, session=session)
     rows = list(session.attendance.order_by("deputy_id"))
     if present + on_leave > len(rows):

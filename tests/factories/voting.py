@@ -12,8 +12,6 @@ import datetime
 import factory
 
 from ._core import (
-    AnnualPlanFactory,
-    ProjectFactory,
     SessionFactory,
     _ServiceFactory,
     roll_call,
@@ -49,7 +47,7 @@ def _set_mode(township, mode: str | None) -> str | None:
     from congress import services as congress_services
     from congress.selectors import ruleset_for
 
-    rules = ruleset_for(township=township)
+    rules = ruleset_for(**_body_kw(township))
     if mode is None or rules.vote_mode == mode:
         return None
     before = rules.vote_mode
@@ -57,8 +55,14 @@ def _set_mode(township, mode: str | None) -> str | None:
     return before
 
 
+def _body_kw(body) -> dict:
+    from congress.models import County
+
+    return {"county": body} if isinstance(body, County) else {"township": body}
+
+
 def locked_list(
-    township,
+    body,
     *,
     year: int = 2027,
     slots: int = 3,
@@ -67,26 +71,30 @@ def locked_list(
     investments=None,
     deadline: datetime.date | None = None,
 ):
-    """A plan of ``year`` whose reserve projects (one per title, in order) were put forward,
-    advanced by every shortlisting round and locked as the candidate list (in the township's
-    vote mode, or ``mode``, which stays saved)."""
+    """A plan of ``year`` of ``body`` (a township, or a county's own congress) whose reserve
+    projects (one per title, in order) were put forward, advanced by every shortlisting round
+    and locked as the candidate list (in the body's vote mode, or ``mode``, which stays
+    saved)."""
     from projects import domain as projects_domain
     from projects import services as projects
 
-    staff = staff_of(township)
-    _set_mode(township, mode)
+    staff = staff_of(body)
+    _set_mode(body, mode)
     created = [
-        ProjectFactory(
-            township=township,
+        projects.project_create(
+            actor=staff,
+            **_body_kw(body),
             title=title,
             content=f"{title}的主要内容",
-            location=f"{township.name}{title[:3]}",
+            location=f"{body.name}{title[:3]}",
             estimated_investment=(investments[i] if investments else 101 + i),
+            implementing_body="镇政府",
             deadline=deadline or datetime.date(year, 12, 31),
         )
         for i, title in enumerate(titles)
     ]
-    plan = AnnualPlanFactory(township=township, year=year, slots=slots, projects=created)
+    plan = projects.plan_create(actor=staff, **_body_kw(body), year=year, slots=slots)
+    projects.plan_add_projects(actor=staff, plan=plan, projects=created)
     for shortlist_round in plan.rounds.order_by("position"):
         for project in created:
             projects.round_record_decision(
@@ -125,7 +133,8 @@ def run_vote(vote, *, ballots=(), status: str = "published", spares: int = 3):
     from tests.voting.ceremony import print_key_slips, slips_of
     from voting import services
 
-    township = vote.session.term.township
+    term = vote.session.term
+    township = term.township or term.county  # a county plenary's body is the county
     staff, chief = staff_of(township), scrutineer_of(township)
     goal = VOTE_PATH.index(status)
     ballots = list(ballots)
@@ -183,7 +192,7 @@ class VoteFactory(_ServiceFactory):
     def _make(cls, *, session, titles, slots, year, candidate_list, title, status, ballots):
         from voting import services
 
-        township = session.term.township
+        township = session.term.township or session.term.county
         if candidate_list is None:
             candidate_list = locked_list(township, year=year, slots=slots, titles=titles)
         if not session.attendance.exists():
@@ -227,7 +236,7 @@ class EvaluationFactory(_ServiceFactory):
         if not session.attendance.exists():
             everyone = max(3, len(ballots))
             roll_call(session, in_office=everyone, present=everyone)
-        township = session.term.township
+        township = session.term.township or session.term.county
         evaluation = services.evaluation_create(
             actor=staff_of(township), session=session, plan=plan, title=title
         )

@@ -15,8 +15,8 @@ import datetime
 from django.utils import timezone
 
 from projects.models import Candidate, ProjectStatusChange, Suggestion
+from projects.services import suggestion_create
 from tests.factories import (
-    SuggestionFactory,
     government_of,
     implementation_plan,
     locked_list,
@@ -24,7 +24,7 @@ from tests.factories import (
     run_vote,
     staff_of,
 )
-from tests.factories.voting import TITLES, _name_officers
+from tests.factories.voting import TITLES, _body_kw, _name_officers
 from voting.models import Vote, VoteStatus
 
 # A vote's rules as the township's default rule set gives them (tests that build a Vote by
@@ -81,39 +81,32 @@ def published_plan(
 ):
     """A plan of ``titles`` candidates (investments 101, 102, … 万元); the first ``elected``
     are elected in a vote taken to ``status`` (published or certified) at ``session``, whose
-    roll is 30 in office, 28 present (taken when the session has none). With fewer
+    roll is 30 in office, 28 present (taken when the session has none). At a county
+    plenary's session the plan is the county congress's own (县本级) and ``township`` is not
+    used. With fewer
     candidates than ``elected`` every one is elected in an equal vote (等额), else the vote is
     competitive (差额) for ``elected`` slots (at least one). ``suggestions`` suggestions are
     received in the collection window. The projects date from the year before, the list is
     locked on 1 March and the vote published on ``published_at`` (default 20 March of the
     plan year): figures are as of a date."""
     published_at = published_at or _utc(year, 3, 20)
-    if session.term.township_id is None:
-        return _county_congress_plan(
-            township,
-            session,
-            year=year,
-            titles=titles,
-            elected=elected,
-            status=status,
-            suggestions=suggestions,
-            published_at=published_at,
-        )
     locked_at = _utc(year, 3, 1)
     n = len(titles)
     slots = min(max(1, elected), n)
     mode = "equal" if slots == n else "competitive"
     present = _roll(session)
-    staff = staff_of(township)
+    # A county plenary's session votes the county congress's own plan (县本级).
+    body = session.term.township or session.term.county
+    staff = staff_of(body)
 
-    clist = locked_list(township, year=year, slots=slots, titles=titles, mode=mode)
+    clist = locked_list(body, year=year, slots=slots, titles=titles, mode=mode)
     plan = clist.plan
     from voting import services
 
     vote = services.vote_create(
         actor=staff, session=session, candidate_list=clist, title=f"{year}年民生实事项目票决"
     )
-    _name_officers(vote, township)
+    _name_officers(vote, body)
     cut = timezone.now()  # the status changes until now came with the locked list
     yes = yes_counts(n, min(elected, n), present=present, limit=slots)
     vote = run_vote(vote, ballots=_ballots(yes, present, slots), status=status)
@@ -122,7 +115,9 @@ def published_plan(
     projects = [c.project for c in candidates.select_related("project")]
     _backdate(vote, clist, projects, year=year, locked_at=locked_at, at=published_at, cut=cut)
     for i in range(suggestions):
-        s = SuggestionFactory(township=township, title=f"建议{i}", content="内容", channel="letter")
+        s = suggestion_create(
+            actor=staff, **_body_kw(body), title=f"建议{i}", content="内容", channel="letter"
+        )
         Suggestion.objects.filter(pk=s.pk).update(created_at=_utc(year - 1, 6, 1, 4))
     for p in projects:
         p.refresh_from_db()
@@ -230,98 +225,3 @@ def published_evaluation(plan, session, projects, *, satisfied=25, basic=2, unsa
         raise ValueError(f"{len(marks)} ballots but only {present} present")
     _name_officers(evaluation, township)
     return run_vote(evaluation, ballots=[m * n for m in marks], status=VoteStatus.PUBLISHED)
-
-
-def _county_congress_plan(
-    township, session, *, year, titles, elected, status, suggestions, published_at
-):
-    """A county congress's own plan (县本级) voted at a session of the county congress. The
-    voting services set up votes at township sessions only (vote_create needs the session's
-    township), so this one case is still written as rows: the plan, the locked list, the
-    vote's stored results (30 in office, 28 present; the i-th elected 27 - i 赞成, the others
-    10) on ``township``, which the caller moves to the county."""
-    from decimal import Decimal
-
-    from projects.models import AnnualPlan, CandidateList, Project
-    from voting.models import CandidateResult, VoteCandidate, VoteResult
-
-    plan = AnnualPlan.objects.create(township=township, year=year, slots=max(1, elected))
-    clist = CandidateList.objects.create(
-        plan=plan, locked_at=datetime.datetime(year, 3, 1, 2, tzinfo=datetime.UTC)
-    )
-    vote = Vote.objects.create(
-        session=session,
-        candidate_list=clist,
-        title=f"{year}年民生实事项目票决",
-        status=status,
-        slots=max(1, elected),
-        published_at=published_at if status == VoteStatus.PUBLISHED else None,
-        **RULES,
-    )
-    result = VoteResult.objects.create(
-        vote=vote,
-        due=30,
-        present=28,
-        on_leave=2,
-        in_office=30,
-        issued=28,
-        returned=28,
-        electronic=28,
-        paper=0,
-        valid=28,
-        invalid=0,
-        blank=0,
-        pass_base_count=30,
-        quorum_met=True,
-        is_valid=True,
-    )
-    projects = []
-    for i, title in enumerate(titles, start=1):
-        is_elected = i <= elected
-        project = Project.objects.create(
-            township=township,
-            title=title,
-            content=f"{title}的主要内容",
-            location=f"{township.name}{title[:3]}",
-            estimated_investment=Decimal(100 + i),
-            implementing_body="镇政府",
-            deadline=datetime.date(year, 12, 31),
-            status="elected" if is_elected and status == VoteStatus.PUBLISHED else "candidate",
-        )
-        Project.objects.filter(pk=project.pk).update(
-            created_at=datetime.datetime(year - 1, 9, 1, 2, tzinfo=datetime.UTC)
-        )
-        Candidate.objects.create(candidate_list=clist, project=project, position=i)
-        vc = VoteCandidate.objects.create(
-            vote=vote,
-            position=i,
-            project=project,
-            title=title,
-            content=project.content,
-            investment=project.estimated_investment,
-            deadline=project.deadline,
-        )
-        yes = 27 - i if is_elected else 10
-        CandidateResult.objects.create(
-            vote_result=result,
-            candidate=vc,
-            yes=yes,
-            no=28 - yes,
-            abstain=0,
-            passed=is_elected,
-            elected=is_elected,
-            rank=i,
-        )
-        projects.append(project)
-    for n in range(suggestions):
-        s = Suggestion.objects.create(
-            township=township,
-            receipt_code=f"R{township.pk:04d}{year}{n:05d}"[:16],
-            title=f"建议{n}",
-            content="内容",
-            channel="letter",
-        )
-        Suggestion.objects.filter(pk=s.pk).update(
-            created_at=datetime.datetime(year - 1, 6, 1, 4, tzinfo=datetime.UTC)
-        )
-    return plan, vote, projects
