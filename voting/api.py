@@ -30,6 +30,8 @@ from rest_framework.exceptions import (
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from congress.models import Role
+from congress.permissions import get_scope
 from congress.selectors import sessions_visible_to
 from projects.models import AnnualPlan, CandidateList
 
@@ -348,13 +350,21 @@ def _can_open_box(user, vote) -> bool:
     return user_can_manage_vote(user, vote) or user_can_scrutinize(user, vote)
 
 
+def _require_set_up_somewhere(user) -> None:
+    """Permission before the body: only presidium staff (of a township or a county congress)
+    set up votes anywhere; anyone else is refused whatever they send."""
+    scope = get_scope(user)
+    if not (scope.is_superuser or scope.staff_townships or scope.counties_with(Role.STAFF)):
+        raise PermissionDenied
+
+
 def _session_for_setup(user, session_id: int):
     """The session in the caller's scope (404), where the caller may set up votes (403), as
-    the set-up pages do."""
+    the set-up pages do: a township's session or a county congress's plenary."""
     session = sessions_visible_to(user).filter(pk=session_id).first()
     if session is None:
         raise NotFound
-    if session.term.township is None or not user_can_manage_vote(user, Vote(session=session)):
+    if not user_can_manage_vote(user, Vote(session=session)):
         raise PermissionDenied
     return session
 
@@ -425,10 +435,12 @@ class VoteViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request):
         """Set up a project vote at a session from a locked candidate list of its township."""
+        _require_set_up_somewhere(request.user)
         data = _input(VoteCreateInput, request.data)
         session = _session_for_setup(request.user, data["session"])
+        term = session.term  # the plan is the same body's: its township or its county
         candidate_list = CandidateList.objects.filter(
-            pk=data["candidate_list"], plan__township=session.term.township
+            pk=data["candidate_list"], plan__township=term.township, plan__county=term.county
         ).first()
         if candidate_list is None:
             raise ValidationError({"candidate_list": [_("Unknown candidate list.")]})
@@ -453,9 +465,13 @@ class VoteViewSet(viewsets.ReadOnlyModelViewSet):
     def evaluations(self, request):
         """Set up the satisfaction evaluation of a past plan's elected projects at a session,
         with the township's evaluation rules copied on (``evaluation_rules``)."""
+        _require_set_up_somewhere(request.user)
         data = _input(EvaluationCreateInput, request.data)
         session = _session_for_setup(request.user, data["session"])
-        plan = AnnualPlan.objects.filter(pk=data["plan"], township=session.term.township).first()
+        term = session.term
+        plan = AnnualPlan.objects.filter(
+            pk=data["plan"], township=term.township, county=term.county
+        ).first()
         if plan is None:
             raise ValidationError({"plan": [_("Unknown plan.")]})
         vote = services.evaluation_create(

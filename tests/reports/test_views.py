@@ -74,7 +74,7 @@ def test_township_dashboard_constant_queries_and_project_list(report_world):
         "西岭村饮水工程改造",
         "镇区污水管网建设",
     ]
-    for p in w.township.projects.filter(status="elected"):
+    for p in w.township.projects.filter(status__in=("elected", "implementing")):
         supervision_records(p)
     with CaptureQueriesContext(connection) as after:
         client.get(url)
@@ -182,7 +182,7 @@ def test_satisfaction_from_published_evaluations(report_world):
 
     w = report_world
     plan = AnnualPlan.objects.get(township=w.township, year=2026)
-    elected = list(w.township.projects.filter(status="elected").order_by("pk"))
+    elected = list(w.township.projects.filter(status__in=("elected", "implementing")).order_by("pk"))
     published_evaluation(plan, w.session, elected)
     response = w.client("reviewer").get(_county_url(w))
     rows = {r.township.name: r.figures for r in response.context["dash"].rows}
