@@ -182,7 +182,9 @@ def test_satisfaction_from_published_evaluations(report_world):
 
     w = report_world
     plan = AnnualPlan.objects.get(township=w.township, year=2026)
-    elected = list(w.township.projects.filter(status__in=("elected", "implementing")).order_by("pk"))
+    elected = list(
+        w.township.projects.filter(status__in=("elected", "implementing")).order_by("pk")
+    )
     published_evaluation(plan, w.session, elected)
     response = w.client("reviewer").get(_county_url(w))
     rows = {r.township.name: r.figures for r in response.context["dash"].rows}
