@@ -329,7 +329,7 @@ def test_a_void_evaluation_gives_its_reason_in_测评票():
     from voting import pdf
 
     evaluation = SimpleNamespace(kind="evaluation", void_reason="")
-    vote = SimpleNamespace(kind="vote", void_reason="")
+    vote = SimpleNamespace(kind="projects", void_reason="")
     result = SimpleNamespace(void_reason="more_returned")
     assert pdf._void_reason(evaluation, result) == "收回测评票多于发出测评票"
     assert pdf._void_reason(vote, result) == "收回表决票多于发出表决票"

@@ -23,6 +23,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import (
     NotFound,
+    ParseError,
     PermissionDenied,
     Throttled,
     ValidationError,
@@ -350,12 +351,29 @@ def _can_open_box(user, vote) -> bool:
     return user_can_manage_vote(user, vote) or user_can_scrutinize(user, vote)
 
 
-def _require_set_up_somewhere(user) -> None:
-    """Permission before the body: only presidium staff (of a township or a county congress)
-    set up votes anywhere; anyone else is refused whatever they send."""
+def _refuse_unless_set_up_allowed(request) -> None:
+    """Permission before the body: presidium staff (of a township or a county congress) set
+    up votes; anyone else is refused whatever they send — 404 for a session they cannot see
+    (as the set-up pages answer), 403 otherwise."""
+    user = request.user
     scope = get_scope(user)
-    if not (scope.is_superuser or scope.staff_townships or scope.counties_with(Role.STAFF)):
-        raise PermissionDenied
+    if scope.is_superuser or scope.staff_townships or scope.counties_with(Role.STAFF):
+        return
+    try:
+        session_id = int(request.data.get("session"))
+    except (ParseError, AttributeError, TypeError, ValueError):
+        raise PermissionDenied from None
+    if not sessions_visible_to(user).filter(pk=session_id).exists():
+        raise NotFound
+    raise PermissionDenied
+
+
+def _body_filter(term, prefix: str = "") -> dict:
+    """The lookups that keep a plan to the session's own body (a township, or a county's own
+    congress — whose term also names the county, so the township must be empty)."""
+    if term.township_id:
+        return {f"{prefix}township": term.township}
+    return {f"{prefix}county": term.county, f"{prefix}township__isnull": True}
 
 
 def _session_for_setup(user, session_id: int):
@@ -435,12 +453,11 @@ class VoteViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request):
         """Set up a project vote at a session from a locked candidate list of its township."""
-        _require_set_up_somewhere(request.user)
+        _refuse_unless_set_up_allowed(request)
         data = _input(VoteCreateInput, request.data)
         session = _session_for_setup(request.user, data["session"])
-        term = session.term  # the plan is the same body's: its township or its county
         candidate_list = CandidateList.objects.filter(
-            pk=data["candidate_list"], plan__township=term.township, plan__county=term.county
+            pk=data["candidate_list"], **_body_filter(session.term, "plan__")
         ).first()
         if candidate_list is None:
             raise ValidationError({"candidate_list": [_("Unknown candidate list.")]})
@@ -465,13 +482,10 @@ class VoteViewSet(viewsets.ReadOnlyModelViewSet):
     def evaluations(self, request):
         """Set up the satisfaction evaluation of a past plan's elected projects at a session,
         with the township's evaluation rules copied on (``evaluation_rules``)."""
-        _require_set_up_somewhere(request.user)
+        _refuse_unless_set_up_allowed(request)
         data = _input(EvaluationCreateInput, request.data)
         session = _session_for_setup(request.user, data["session"])
-        term = session.term
-        plan = AnnualPlan.objects.filter(
-            pk=data["plan"], township=term.township, county=term.county
-        ).first()
+        plan = AnnualPlan.objects.filter(pk=data["plan"], **_body_filter(session.term)).first()
         if plan is None:
             raise ValidationError({"plan": [_("Unknown plan.")]})
         vote = services.evaluation_create(
