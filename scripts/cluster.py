@@ -168,6 +168,7 @@ class Cluster:
         return out.stdout if capture else ""
 
     def spawn(self, name: str, cmd: list[str], env: dict | None = None) -> subprocess.Popen:
+        self.kill(name)  # one process per name: a running one is replaced, never orphaned
         logf = open(VAR / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - kept by the child
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env=env or self.env(name), stdout=logf, stderr=subprocess.STDOUT,
