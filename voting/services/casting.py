@@ -93,7 +93,6 @@ class _CastParams:
 
     vote: Vote  # unsaved copy holding the rule fields (for _validate_choices / _status_of)
     candidates: int
-    limit: int
     public_key: bytes | None  # the vote's public key, or None (no key ceremony)
 
 
@@ -138,7 +137,6 @@ def _cast_params(vote_id: int) -> _CastParams:
     params = _CastParams(
         vote=vote,
         candidates=n,
-        limit=domain.approval_limit(mode=mode, slots=slots, candidates=n),
         public_key=bytes.fromhex(public_key) if public_key else None,
     )
     if len(_PARAMS) >= _PARAMS_MAX:
