@@ -43,7 +43,10 @@ def published_townships() -> list[PublishedTownship]:
 
     latest: dict[int, PublishedTownship] = {}
     rows = (
-        CandidateResult.objects.filter(ELECTED)
+        # Townships' plans: a county congress's own plan has no township page to link to.
+        CandidateResult.objects.filter(
+            ELECTED, vote_result__vote__candidate_list__plan__township__isnull=False
+        )
         .values(
             "vote_result__vote__candidate_list__plan__township_id",
             "vote_result__vote__candidate_list__plan__township__name",

@@ -27,6 +27,8 @@ def test_county_congress_demo():
     roll = selectors.session_headcount_by_delegation(session)
     assert len(roll.lines) == 8  # every county deputy sits in a delegation
     assert roll.total.due == members and roll.total.present > roll.total.due * 2 / 3
+    # The residents' front door still answers with the county's published plenary in the data.
+    assert Client().get("/").status_code == 200
     User = get_user_model()
     staff = Client()
     staff.force_login(User.objects.get(username="staff_qingshan"))
