@@ -361,7 +361,7 @@ def session_detail(request, pk):
 def session_headcount(request, pk):
     """The headcount panel alone, polled by HTMX on the session page."""
     session = session_or_404(request.user, pk)
-    return render(request, "congress/_headcount.html", _session_context(request, session))
+    return render(request, "congress/_headcount_body.html", _session_context(request, session))
 
 
 @login_required

@@ -155,8 +155,15 @@ def console(request, vote):
 
 @vote_view(user_can_manage_vote)
 def console_live(request, vote):
-    """The live panel: ballots received (how many, never what) and the headcount."""
-    return render(request, "voting/_live.html", _console_context(request, vote))
+    """The live panel's body: ballots received (how many, never what) and the headcount.
+
+    The panel swaps its inner HTML, so the polling element (and a refresh queued behind one in
+    flight) survives the swap; once the vote is past open, HTTP 286 tells HTMX to stop polling.
+    """
+    response = render(request, "voting/_live_body.html", _console_context(request, vote))
+    if vote.status not in (VoteStatus.DRAFT, VoteStatus.OPEN):
+        response.status_code = 286
+    return response
 
 
 @require_POST
