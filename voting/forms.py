@@ -66,6 +66,8 @@ class OfficerForm(forms.Form):
 
 
 class CodesForm(forms.Form):
+    # 5 before the first printing; the console then passes the last printing's spares
+    # (selectors.codes_last_spares), so printing again keeps the number chosen.
     spares = forms.IntegerField(label=_("spare codes"), min_value=0, max_value=200, initial=5)
     # The vote's printing count as the console showed it (see Vote.codes_printings).
     printings = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)

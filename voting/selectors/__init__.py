@@ -1,8 +1,10 @@
 """Reads for the vote. The tally is one aggregate query over the stored ballots.
 
-``votes`` holds the scoped reads, the tally and the paper comparison; ``worklist`` the home
-page's work list. Every public name is re-exported here."""
+``votes`` holds the scoped reads, the tally and the paper comparison; ``console`` the
+console's check-in by delegation and a teller pair's batch against its delegations' returns;
+``worklist`` the home page's work list. Every public name is re-exported here."""
 
+from .console import batch_returns, checkin_by_delegation, codes_last_spares
 from .votes import (
     ballots_received,
     batch_for_user,
@@ -21,6 +23,9 @@ __all__ = [
     "ACTIVE",
     "ballots_received",
     "batch_for_user",
+    "batch_returns",
+    "checkin_by_delegation",
+    "codes_last_spares",
     "paper_batches",
     "paper_sequences",
     "paper_state",

@@ -209,7 +209,9 @@ def vote_delegations(vote: Vote) -> dict | None:
     by_delegation = {line.delegation_id: line.headcount for line in roll.lines}
     counts = {row.delegation_id: row for row in vote.delegation_counts.all()}
     rows = []
-    for delegation in Delegation.objects.filter(term=term).order_by("order", "id"):
+    for delegation in (
+        Delegation.objects.filter(term=term).select_related("head").order_by("order", "id")
+    ):
         count = counts.get(delegation.pk)
         rows.append(
             {

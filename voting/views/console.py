@@ -107,11 +107,17 @@ def _console_context(request, vote):
     )
     township = vote.session.term.township
     kind = kind_of(vote)
+    quorum = session_quorum(vote.session)
+    # The spares field shows the last printing's spares (the form's default before one).
+    spares = selectors.codes_last_spares(vote, on_roll=quorum["headcount"].due)
+    codes_initial = {"printings": vote.codes_printings}
+    if spares is not None:
+        codes_initial["spares"] = spares
     return {
         "vote": vote,
         "session": vote.session,
         "township": township,
-        "quorum": session_quorum(vote.session),
+        "quorum": quorum,
         "received": selectors.ballots_received(vote),
         "candidates": vote.candidates.all(),
         "officers": vote.officers.all(),
@@ -121,7 +127,7 @@ def _console_context(request, vote):
         "batches": selectors.paper_batches(vote) if township is None else [],
         "batch_form": PaperBatchForm(vote=vote) if township is None else None,
         "my_batch": selectors.batch_for_user(vote, request.user) if township is None else None,
-        "codes_form": CodesForm(initial={"printings": vote.codes_printings}),
+        "codes_form": CodesForm(initial=codes_initial),
         "issued_form": IssuedForm(
             initial={"slips_issued": vote.slips_issued, "paper_issued": vote.paper_issued}
         ),
@@ -147,7 +153,11 @@ def console(request, vote):
     from congress.selectors import session_attendance
 
     context = _console_context(request, vote)
-    context["attendance"] = session_attendance(vote.session)
+    if context["township"] is None:
+        # A county plenary's 240–400 deputies: one block per delegation, with a name filter.
+        context["checkin_groups"] = selectors.checkin_by_delegation(vote.session)
+    else:
+        context["attendance"] = session_attendance(vote.session)
     context["statuses"] = AttendanceStatus.choices
     context["can_manage"] = vote.session.status != "closed"
     return render(request, "voting/console.html", context)

@@ -63,6 +63,7 @@ def _entry_page(request, vote, slot, batch):
         request,
         "voting/paper_entry.html",
         {
+            **_batch_progress(batch, slot, entered=len(entries)),
             "vote": vote,
             "slot": slot,
             "batch": batch,
@@ -79,6 +80,33 @@ def _entry_page(request, vote, slot, batch):
         },
         status=400 if form.errors else 200,
     )
+
+
+def _batch_progress(batch, slot, *, entered: int) -> dict:
+    """A teller pair's batch against its delegations' boxes, so the pair knows when it is
+    done: per delegation the paper ballots issued and returned, the batch's total returned,
+    how many this teller and the other have entered, and where that stands ("unrecorded":
+    staff have not recorded what the boxes gave back; "entering"; "done": as many entered
+    as returned; "over": more entered than returned)."""
+    if batch is None:
+        return {}
+    returns = selectors.batch_returns(batch)
+    other = returns.entered["B" if slot == "A" else "A"]
+    if not returns.recorded:
+        stage = "unrecorded"
+    elif entered == returns.returned:
+        stage = "done"
+    elif entered > returns.returned:
+        stage = "over"
+    else:
+        stage = "entering"
+    return {
+        "returns": returns,
+        "entered_mine": entered,
+        "entered_other": other,
+        "batch_stage": stage,
+        "to_enter": max(0, returns.returned - entered),
+    }
 
 
 @vote_view(user_can_enter_paper)
