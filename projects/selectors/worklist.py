@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,35 +24,55 @@ from ..models import (
 )
 
 
-def _staff_township_ids(user) -> set[int] | None:
-    """Townships whose staff work the user does; None: every township (a superuser)."""
-    scope = get_scope(user)
+def staff_bodies(scope) -> Q | None:
+    """The rows of the congresses whose staff work the user does: their townships', and their
+    counties' own congresses (县人大常委会工作人员; a county's row has no township). None:
+    every body (a superuser)."""
     if scope.is_superuser:
         return None
-    return set(scope.staff_townships)
+    q = Q(pk__in=[])
+    if scope.staff_townships:
+        q |= Q(township_id__in=scope.staff_townships)
+    if scope.county_staff_counties:
+        q |= Q(township__isnull=True, county_id__in=scope.county_staff_counties)
+    return q
+
+
+def county_congress_name(name: str) -> str:
+    """How a work-list item names a county's own congress: "青山县人大"."""
+    return _("%(county)s congress") % {"county": name}
+
+
+def _body_name(township_name: str | None, county_name: str | None) -> str:
+    return township_name if township_name else county_congress_name(county_name)
 
 
 def tasks_for(user, *, today: datetime.date) -> list[Task]:
     """Staff's shortlisting work: suggestions to review, rounds to decide, candidate lists to
-    lock. At most five queries, however many suggestions, plans and projects there are."""
-    ids = _staff_township_ids(user)
-    if ids is not None and not ids:
+    lock — of their townships and of their counties' own congresses. At most five queries,
+    however many suggestions, plans, projects and bodies there are."""
+    scope = get_scope(user)
+    if not (scope.is_superuser or scope.staff_townships or scope.county_staff_counties):
         return []
+    bodies = staff_bodies(scope)
     tasks: list[Task] = []
 
     suggestions = Suggestion.objects.filter(status=SuggestionStatus.RECEIVED)
     plans = AnnualPlan.objects.filter(year__gte=today.year).exclude(
         candidate_list__locked_at__isnull=False
     )
-    if ids is not None:
-        suggestions = suggestions.filter(township_id__in=ids)
-        plans = plans.filter(township_id__in=ids)
+    if bodies is not None:
+        suggestions = suggestions.filter(bodies)
+        plans = plans.filter(bodies)
     for row in (
-        suggestions.values("township_id", "township__name")
+        suggestions.values("township_id", "township__name", "county_id", "county__name")
         .annotate(n=Count("id"), oldest=Min("created_at"))
-        .order_by("township__name")
+        .order_by("township__name", "county__name")
     ):
-        url = reverse("projects:suggestion_list", args=[row["township_id"]])
+        if row["township_id"]:
+            url = reverse("projects:suggestion_list", args=[row["township_id"]])
+        else:
+            url = reverse("projects:county_suggestion_list", args=[row["county_id"]])
         tasks.append(
             Task(
                 section=STAFF,
@@ -65,7 +85,7 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                 % {"n": row["n"]},
                 where=_("%(township)s · waiting since %(date)s")
                 % {
-                    "township": row["township__name"],
+                    "township": _body_name(row["township__name"], row["county__name"]),
                     "date": timezone.localtime(row["oldest"]).date().isoformat(),
                 },
                 url=f"{url}?status={SuggestionStatus.RECEIVED}",
@@ -73,7 +93,11 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
             )
         )
 
-    plans = list(plans.select_related("township").order_by("year", "township__name"))
+    plans = list(
+        plans.select_related("township", "county").order_by(
+            "year", "township__name", "county__name"
+        )
+    )
     if not plans:
         return tasks
     plan_ids = [p.pk for p in plans]
@@ -97,7 +121,9 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
 
     for plan in plans:
         where = _("%(township)s · %(year)s plan") % {
-            "township": plan.township.name,
+            "township": plan.township.name
+            if plan.township_id
+            else county_congress_name(plan.county.name),
             "year": plan.year,
         }
         if not entered.get(plan.pk):

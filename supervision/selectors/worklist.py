@@ -9,24 +9,34 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from congress.models import Role, RuleSet
+from congress.models import County, Role, RuleSet
 from congress.permissions import get_scope
 from congress.worklist import DUE_SOON_DAYS, GOVERNMENT, GROUP, LIMIT, REVIEWER, STAFF, Task
 from projects.models import Project, ProjectStatus
+from projects.selectors.worklist import county_congress_name
 
 from .. import domain
 from ..models import GroupMember, GroupStatus, LedgerItem, ProgressReport, SupervisionGroup
-from ._base import AWAITING
+from ._base import AWAITING, SUPERVISED
 from .cadence import project_dues
+from .county import county_round_schedule
+
+
+def _body_q(townships, counties, prefix: str = "") -> Q:
+    """Rows of these townships, or of these counties' own congresses (no township)."""
+    return Q(**{f"{prefix}township_id__in": townships}) | Q(
+        **{f"{prefix}township__isnull": True, f"{prefix}county_id__in": counties}
+    )
 
 
 def _item_where(item: LedgerItem) -> str:
     # A hand-over without a project (a 微建议) is placed by its body alone.
     body = item.body
+    name = body.name if item.township_id else county_congress_name(body.name)
     where = (
-        _("%(township)s · %(project)s") % {"township": body.name, "project": item.project.title}
+        _("%(township)s · %(project)s") % {"township": name, "project": item.project.title}
         if item.project_id
-        else body.name
+        else name
     )
     if item.department:
         where = f"{where} · {item.department}"
@@ -145,15 +155,20 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
     """Supervision work: staff — overdue hand-overs, proposed groups to confirm; government
     liaison — hand-overs to answer, progress reports due; a deputy in a supervision group —
     problems to hand over, answers to confirm, inspections due; reviewer — overdue hand-overs
-    and missing progress reports across the county. A fixed number of queries."""
+    and missing progress reports across the county. A county congress's own (issue 17): its
+    staff — overdue hand-overs, concentrated supervisions (集中督查) due or not recorded,
+    progress reports not yet heard; its government liaison — hand-overs to answer; its and its
+    prefecture's reviewers — overdue hand-overs. A fixed number of queries (two more per
+    county whose staff the user is, for its schedule)."""
     scope = get_scope(user)
     tasks: list[Task] = []
     awaiting = LedgerItem.objects.filter(status__in=AWAITING)
     overdue = awaiting.filter(deadline__lt=today).order_by("deadline", "pk")
 
     staff_ids = set(scope.staff_townships)
-    if staff_ids or scope.is_superuser:
-        mine = overdue if scope.is_superuser else overdue.filter(township_id__in=staff_ids)
+    county_staff = set(scope.county_staff_counties)
+    if staff_ids or county_staff or scope.is_superuser:
+        mine = overdue if scope.is_superuser else overdue.filter(_body_q(staff_ids, county_staff))
         tasks += _capped_items(
             mine,
             STAFF,
@@ -162,6 +177,7 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
             today=today,
             more_url=lambda item: _ledger_url(item, "?overdue=1"),
         )
+    if staff_ids or scope.is_superuser:
         groups = SupervisionGroup.objects.filter(status=GroupStatus.PROPOSED)
         if not scope.is_superuser:
             groups = groups.filter(project__township_id__in=staff_ids)
@@ -187,10 +203,14 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                 )
             )
 
+    if county_staff or scope.is_superuser:
+        tasks += _county_staff_tasks(None if scope.is_superuser else county_staff, today=today)
+
     government_ids = set(scope.townships_with(Role.GOVERNMENT))
-    if government_ids:
+    county_government = set(scope.counties_with(Role.GOVERNMENT))
+    if government_ids or county_government:
         tasks += _capped_items(
-            awaiting.filter(township_id__in=government_ids).order_by(
+            awaiting.filter(_body_q(government_ids, county_government)).order_by(
                 F("deadline").asc(nulls_last=True), "pk"
             ),
             GOVERNMENT,
@@ -224,7 +244,10 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
     reviewer_counties = set(scope.reviewer_counties)
     if reviewer_counties:
         tasks += _capped_items(
-            overdue.filter(township__county_id__in=reviewer_counties),
+            overdue.filter(
+                Q(township__county_id__in=reviewer_counties)
+                | Q(township__isnull=True, county_id__in=reviewer_counties)
+            ),
             REVIEWER,
             "handover_overdue",
             lambda item: _("Overdue hand-over: %(title)s") % {"title": item.title},
@@ -266,4 +289,76 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                 counts[section] = counts.get(section, 0) + 1
                 if counts[section] <= LIMIT:
                     tasks.append(_due_task(section, project, due, reverse(url, args=[project.pk])))
+    return tasks
+
+
+def _county_staff_tasks(counties: set[int] | None, *, today) -> list[Task]:
+    """A county congress's supervision of its own elected projects, for its staff (None:
+    every county, a superuser): the concentrated supervision (集中督查) whose date is near or
+    passed unrecorded while it can still be recorded, and the progress reports not heard
+    (听取审议) since they came in. One query for the projects, then the schedule per county
+    that has projects under supervision (two queries each)."""
+    projects = Project.objects.filter(county__isnull=False, status__in=SUPERVISED)
+    if counties is not None:
+        projects = projects.filter(county_id__in=counties)
+    # Max is unaffected by the two joins multiplying rows: one row per project.
+    unheard: dict[int, int] = {}
+    for county_id, last_report, last_heard in projects.annotate(
+        last_report=Max("progress_reports__reported_on"), last_heard=Max("hearings__date")
+    ).values_list("county_id", "last_report", "last_heard"):
+        late = last_report is not None and (last_heard is None or last_report > last_heard)
+        unheard[county_id] = unheard.get(county_id, 0) + int(late)
+    if not unheard:
+        return []
+    tasks: list[Task] = []
+    for county in County.objects.filter(pk__in=unheard).order_by("name"):
+        where = county_congress_name(county.name)
+        schedule = county_round_schedule(county, year=today.year, today=today)
+        remind = schedule["settings"].remind_days_before
+        dates = [r["date"] for r in schedule["rows"]]
+        for i, r in enumerate(schedule["rows"]):
+            if r["held"]:
+                continue
+            until = dates[i + 1] if i + 1 < len(dates) else datetime.date(today.year, 12, 31)
+            if r["past"] and today < until:
+                # Passed unrecorded: a round recorded before the next date still counts.
+                tasks.append(
+                    Task(
+                        section=STAFF,
+                        kind="round_due",
+                        what=_("Record the concentrated supervision (集中督查) of %(date)s")
+                        % {"date": r["date"].isoformat()},
+                        where=where,
+                        url=reverse("supervision:round_create", args=[county.pk]),
+                        due=r["date"],
+                        overdue=True,
+                    )
+                )
+            elif not r["past"] and (r["date"] - today).days <= remind:
+                tasks.append(
+                    Task(
+                        section=STAFF,
+                        kind="round_due",
+                        what=_("Concentrated supervision (集中督查) of the elected projects"),
+                        where=where,
+                        url=reverse("supervision:county_overview", args=[county.pk]),
+                        due=r["date"],
+                    )
+                )
+        if unheard[county.pk]:
+            tasks.append(
+                Task(
+                    section=STAFF,
+                    kind="hearing_due",
+                    what=ngettext(
+                        "Hear and record the progress report of %(n)s project",
+                        "Hear and record the progress reports of %(n)s projects",
+                        unheard[county.pk],
+                    )
+                    % {"n": unheard[county.pk]},
+                    where=where,
+                    url=reverse("supervision:hearing_list", args=[county.pk]),
+                    count=unheard[county.pk],
+                )
+            )
     return tasks

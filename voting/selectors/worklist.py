@@ -12,9 +12,18 @@ from django.utils.translation import ngettext
 from congress.models import Role, Session, SessionStatus
 from congress.permissions import get_scope
 from congress.worklist import SCRUTINEER, STAFF, TELLER, Task
+from projects.selectors.worklist import county_congress_name
 
 from .. import domain
-from ..models import OfficerRole, PaperDecision, PaperEntry, Vote, VoteOfficer, VoteStatus
+from ..models import (
+    OfficerRole,
+    PaperBatch,
+    PaperDecision,
+    PaperEntry,
+    Vote,
+    VoteOfficer,
+    VoteStatus,
+)
 
 ACTIVE = (
     VoteStatus.DRAFT,
@@ -30,29 +39,59 @@ def _has_paper(vote: Vote) -> bool:
     return vote.paper_mode or vote.paper_issued > 0
 
 
-def _paper_slot(user, vote_id: int, entries: list[tuple]) -> str:
-    """The sequence this teller keys: the one they started, else the one nobody started."""
-    mine = {slot for (v, slot, _seq, _c, _s, _d, by) in entries if v == vote_id and by == user.pk}
+def _paper_slot(user, entries: list[tuple]) -> str:
+    """The sequence this teller keys (of one vote, or of one batch of a county plenary's
+    paper): the one they started, else the one nobody started."""
+    mine = {e[1] for e in entries if e[6] == user.pk}
     if mine:
         return sorted(mine)[0]
-    started = {slot for (v, slot, *_rest) in entries if v == vote_id}
+    started = {e[1] for e in entries}
     return "B" if started == {"A"} else "A"
+
+
+class _Body:
+    """Where the user holds each township role: in townships, and in counties' own congresses
+    (a county plenary's vote has a term with no township)."""
+
+    def __init__(self, scope, role):
+        self.townships = set(scope.townships_with(role))
+        self.counties = set(scope.counties_with(role))
+
+    def __bool__(self):
+        return bool(self.townships or self.counties)
+
+    def holds(self, vote: Vote) -> bool:
+        term = vote.session.term
+        if term.township_id is not None:
+            return term.township_id in self.townships
+        return term.county_id in self.counties
+
+    def q(self, prefix: str = "session__term__") -> Q:
+        return Q(**{f"{prefix}township_id__in": self.townships}) | Q(
+            **{f"{prefix}township__isnull": True, f"{prefix}county_id__in": self.counties}
+        )
+
+
+def _body_label(term) -> str:
+    if term.township_id is not None:
+        return term.township.name
+    return county_congress_name(term.county.name)
 
 
 def tasks_for(user, *, today: datetime.date) -> list[Task]:
     """The vote's work for staff (prepare, close, count, publish; set up a vote from a locked
     list), tellers (paper entry) and scrutineers (mismatches, doubtful ballots, certifying).
 
-    Tellers and scrutineers are those with the township role or named as the vote's officers.
-    Six queries at most, however many votes, ballots and entries there are."""
+    Of a township's congress or of a county's own (its plenary, whose paper ballots may be
+    split among teller pairs: a teller keys their pair's batch). Tellers and scrutineers are
+    those with the role in the vote's body or named as the vote's officers. Seven queries at
+    most, however many votes, ballots, batches and entries there are."""
     scope = get_scope(user)
-    staff_ids = set(scope.staff_townships)
-    teller_ids = set(scope.townships_with(Role.TELLER))
-    scrutineer_ids = set(scope.townships_with(Role.SCRUTINEER))
+    staff = _Body(scope, Role.STAFF)
+    tellers = _Body(scope, Role.TELLER)
+    scrutineers = _Body(scope, Role.SCRUTINEER)
     named = VoteOfficer.objects.filter(vote=OuterRef("pk"), user_id=user.pk)
-    votes_q = Q(session__term__township_id__in=staff_ids | teller_ids | scrutineer_ids) | Q(
-        Exists(named)
-    )
+    votes_q = staff.q() | tellers.q() | scrutineers.q() | Q(Exists(named))
     if scope.is_superuser:
         votes_q = Q()
     votes = list(
@@ -67,33 +106,46 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
         for v in votes
         if v.status == VoteStatus.CLOSED and _has_paper(v) and not v.paper_counted
     ]
-    entries: list[tuple] = []
-    decided: dict[int, set[int]] = {}
+    # Entries and decisions by (vote, batch): a county plenary's batches number their
+    # sequences each from 1 and are compared each on its own; other votes have no batch.
+    entries: dict[tuple, list[tuple]] = {}
+    decided: dict[tuple, set[int]] = {}
+    batches: dict[int, list[PaperBatch]] = {}
     if paper_votes:
-        entries = list(
+        for row in (
             PaperEntry.objects.filter(vote_id__in=paper_votes)
-            .order_by("vote_id", "slot", "sequence")
+            .order_by("vote_id", "batch_id", "slot", "sequence")
             .values_list(
-                "vote_id", "slot", "sequence", "choices", "status", "doubtful", "entered_by_id"
+                "vote_id",
+                "slot",
+                "sequence",
+                "choices",
+                "status",
+                "doubtful",
+                "entered_by_id",
+                "batch_id",
             )
-        )
-        for vote_id, sequence in PaperDecision.objects.filter(vote_id__in=paper_votes).values_list(
-            "vote_id", "sequence"
         ):
-            decided.setdefault(vote_id, set()).add(sequence)
+            entries.setdefault((row[0], row[7]), []).append(row)
+        for vote_id, batch_id, sequence in PaperDecision.objects.filter(
+            vote_id__in=paper_votes
+        ).values_list("vote_id", "batch_id", "sequence"):
+            decided.setdefault((vote_id, batch_id), set()).add(sequence)
+        for batch in PaperBatch.objects.filter(vote_id__in=paper_votes).order_by(
+            "vote_id", "number"
+        ):
+            batches.setdefault(batch.vote_id, []).append(batch)
 
     for vote in votes:
-        township = vote.session.term.township
-        township_id = township.pk if township else None
         where = _("%(body)s · session %(number)s · %(vote)s") % {
-            "body": township.name if township else vote.session.term.county.name,
+            "body": _body_label(vote.session.term),
             "number": vote.session.number,
             "vote": vote.title,
         }
         officer_roles = {o.role for o in vote.officers.all() if o.user_id == user.pk}
-        is_staff = scope.is_superuser or township_id in staff_ids
-        is_teller = township_id in teller_ids or OfficerRole.TELLER in officer_roles
-        is_scrutineer = township_id in scrutineer_ids or bool(
+        is_staff = scope.is_superuser or staff.holds(vote)
+        is_teller = tellers.holds(vote) or OfficerRole.TELLER in officer_roles
+        is_scrutineer = scrutineers.holds(vote) or bool(
             officer_roles & {OfficerRole.CHIEF_SCRUTINEER, OfficerRole.SCRUTINEER}
         )
         console = reverse("voting:console", args=[vote.pk])
@@ -101,14 +153,19 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
         paper_check = reverse("voting:paper_check", args=[vote.pk])
         due = vote.session.date
         paper_pending = vote.pk in paper_votes
-        mine = [e for e in entries if e[0] == vote.pk]
-        a = [(e[3], e[4]) for e in mine if e[1] == "A"]
-        b = [(e[3], e[4]) for e in mine if e[1] == "B"]
-        open_items: set[int] = set()
+        vote_batches = batches.get(vote.pk, [])
+        groups = [b.pk for b in vote_batches] if vote_batches else [None]
+        any_entered = any(entries.get((vote.pk, g)) for g in groups)
+        open_items: set[tuple] = set()
         if paper_pending:
-            open_items = {m.sequence for m in domain.compare_entries(a, b)}
-            open_items |= {e[2] for e in mine if e[5]}
-            open_items -= decided.get(vote.pk, set())
+            for g in groups:
+                mine = entries.get((vote.pk, g), [])
+                a = [(e[3], e[4]) for e in mine if e[1] == "A"]
+                b = [(e[3], e[4]) for e in mine if e[1] == "B"]
+                items = {m.sequence for m in domain.compare_entries(a, b)}
+                items |= {e[2] for e in mine if e[5]}
+                items -= decided.get((vote.pk, g), set())
+                open_items |= {(g, seq) for seq in items}
 
         def add(section, kind, what, url, *, waiting=False, count=None, where=where, due=due):
             tasks.append(
@@ -155,8 +212,28 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                 )
             elif vote.status == VoteStatus.CERTIFIED:
                 add(STAFF, "vote_publish", _("Publish the result (主席团公告)"), console)
-        if is_teller:
-            slot = _paper_slot(user, vote.pk, entries)
+        if is_teller and vote_batches:
+            # A county plenary's paper split among teller pairs: the pair's own batch only.
+            for batch in vote_batches:
+                if batch.finished_at is not None or user.pk not in (
+                    batch.first_teller_id,
+                    batch.second_teller_id,
+                ):
+                    continue
+                mine = entries.get((vote.pk, batch.pk), [])
+                slot = _paper_slot(user, mine)
+                done = sum(1 for e in mine if e[1] == slot)
+                add(
+                    TELLER,
+                    "paper_batch_entry",
+                    _("Enter the paper ballots of batch %(number)s (%(n)s entered so far)")
+                    % {"number": batch.number, "n": done},
+                    reverse("voting:paper_batch_entry", args=[vote.pk, batch.number, slot]),
+                    count=done,
+                )
+        elif is_teller:
+            mine = entries.get((vote.pk, None), [])
+            slot = _paper_slot(user, mine)
             entry = reverse("voting:paper_entry", args=[vote.pk, slot])
             if vote.status == VoteStatus.OPEN:
                 add(
@@ -167,7 +244,7 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                     waiting=True,
                 )
             elif paper_pending:
-                done = len(a if slot == "A" else b)
+                done = sum(1 for e in mine if e[1] == slot)
                 add(
                     TELLER,
                     "paper_entry",
@@ -192,7 +269,7 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                     reverse("voting:session_votes", args=[vote.session_id]),
                     waiting=True,
                 )
-            elif paper_pending and not (a or b):
+            elif paper_pending and not any_entered:
                 add(
                     SCRUTINEER,
                     "paper_check",
@@ -213,6 +290,14 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                     paper_check,
                     count=len(open_items),
                 )
+            elif paper_pending and any(b.finished_at is None for b in vote_batches):
+                add(
+                    SCRUTINEER,
+                    "paper_check",
+                    _("Waiting for the teller pairs to finish their batches"),
+                    paper_check,
+                    waiting=True,
+                )
             elif paper_pending:
                 add(
                     SCRUTINEER,
@@ -220,57 +305,66 @@ def tasks_for(user, *, today: datetime.date) -> list[Task]:
                     _("The entries agree: add the paper ballots to the count"),
                     paper_check,
                 )
-            elif vote.status == VoteStatus.COUNTED and _may_certify(scope, user, vote):
+            elif vote.status == VoteStatus.COUNTED and _may_certify(scrutineers, user, vote):
                 add(SCRUTINEER, "vote_certify", _("Certify the result"), results)
 
-    if staff_ids or scope.is_superuser:
-        tasks += _votes_to_set_up(staff_ids, scope.is_superuser, today=today)
+    if staff or scope.is_superuser:
+        tasks += _votes_to_set_up(staff, scope.is_superuser, today=today)
     return tasks
 
 
-def _may_certify(scope, user, vote: Vote) -> bool:
+def _may_certify(scrutineers: _Body, user, vote: Vote) -> bool:
     """As permissions.user_can_certify, without the superuser shortcut: the work list shows
     a superuser only staff work."""
     officers = vote.officers.all()
     if any(o.role == OfficerRole.CHIEF_SCRUTINEER and o.user_id == user.pk for o in officers):
         return True
     chief_linked = any(o.role == OfficerRole.CHIEF_SCRUTINEER and o.user_id for o in officers)
-    township_id = vote.session.term.township_id
-    return not chief_linked and township_id in scope.townships_with(Role.SCRUTINEER)
+    return not chief_linked and scrutineers.holds(vote)
 
 
-def _votes_to_set_up(staff_ids: set[int], everywhere: bool, *, today) -> list[Task]:
-    """Locked candidate lists no vote has been set up from: set it up at the township's next
-    session (two queries)."""
+def _votes_to_set_up(staff: _Body, everywhere: bool, *, today) -> list[Task]:
+    """Locked candidate lists no vote has been set up from: set it up at the body's next
+    session — a township's, or a county congress's plenary (two queries)."""
     from projects.models import CandidateList
 
     lists = CandidateList.objects.filter(
         locked_at__isnull=False, plan__year__gte=today.year
     ).exclude(Exists(Vote.objects.filter(candidate_list=OuterRef("pk"))))
     if not everywhere:
-        lists = lists.filter(plan__township_id__in=staff_ids)
-    lists = list(lists.select_related("plan__township").order_by("plan__year"))
+        lists = lists.filter(staff.q("plan__"))
+    lists = list(lists.select_related("plan__township", "plan__county").order_by("plan__year"))
     if not lists:
         return []
-    sessions: dict[int, Session] = {}
+    sessions: dict[tuple, Session] = {}
     for session in (
         Session.objects.filter(
-            term__township_id__in={c.plan.township_id for c in lists},
+            Q(term__township_id__in={c.plan.township_id for c in lists if c.plan.township_id})
+            | Q(
+                term__township__isnull=True,
+                term__county_id__in={c.plan.county_id for c in lists if c.plan.county_id},
+            ),
             date__gte=today,
         )
         .select_related("term")
         .exclude(status=SessionStatus.CLOSED)
         .order_by("-date")
     ):
-        sessions[session.term.township_id] = session  # the earliest wins
+        term = session.term
+        key = ("t", term.township_id) if term.township_id else ("c", term.county_id)
+        sessions[key] = session  # the earliest wins
     tasks = []
     for clist in lists:
-        township = clist.plan.township
-        session = sessions.get(township.pk)
-        where = _("%(township)s · %(year)s plan") % {
-            "township": township.name,
-            "year": clist.plan.year,
-        }
+        plan = clist.plan
+        if plan.township_id:
+            session = sessions.get(("t", plan.township_id))
+            body = plan.township.name
+            new_session = reverse("congress:session_create", args=[plan.township_id])
+        else:
+            session = sessions.get(("c", plan.county_id))
+            body = county_congress_name(plan.county.name)
+            new_session = reverse("congress:county_session_create", args=[plan.county_id])
+        where = _("%(township)s · %(year)s plan") % {"township": body, "year": plan.year}
         if session is None:
             tasks.append(
                 Task(
@@ -278,7 +372,7 @@ def _votes_to_set_up(staff_ids: set[int], everywhere: bool, *, today) -> list[Ta
                     kind="vote_setup",
                     what=_("Schedule a session to vote on the candidate list"),
                     where=where,
-                    url=reverse("congress:session_create", args=[township.pk]),
+                    url=new_session,
                 )
             )
         else:
