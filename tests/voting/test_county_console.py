@@ -211,3 +211,13 @@ def test_spare_codes_field_shows_the_last_printing_spares(cw, client):
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert _spares_value(_console(client, vote)) == "0"
+
+
+def test_console_batch_list_shows_what_each_batch_delegations_returned(cw, client):
+    vote, batch = _closed_vote_with_batch(cw)
+    services.paper_entry_save(
+        actor=cw.tellers[0], vote=vote, slot="A", sequence=1, keys="1111", batch=batch
+    )
+    html = _console(_english(client, cw.staff), vote)
+    row = re.search(r'<li class="[^"]*batch-row.*?</li>', html, re.S)
+    assert row and "entered 1 / 0 · returned 3" in _text(row.group(0))

@@ -108,6 +108,13 @@ def _console_context(request, vote):
     township = vote.session.term.township
     kind = kind_of(vote)
     quorum = session_quorum(vote.session)
+    delegations = selectors.vote_delegations(vote)
+    batches = selectors.paper_batches(vote) if township is None else []
+    if delegations is not None:
+        # Each batch beside what its delegations' boxes returned: entry is done at that number.
+        returned = {row["delegation"].pk: row["paper_returned"] for row in delegations["rows"]}
+        for batch in batches:
+            batch.returned = sum(returned.get(d.pk, 0) for d in batch.delegations.all())
     # The spares field shows the last printing's spares (the form's default before one).
     spares = selectors.codes_last_spares(vote, on_roll=quorum["headcount"].due)
     codes_initial = {"printings": vote.codes_printings}
@@ -122,9 +129,9 @@ def _console_context(request, vote):
         "candidates": vote.candidates.all(),
         "officers": vote.officers.all(),
         "officer_form": OfficerForm(township=township, county=vote.session.term.county),
-        "delegations": selectors.vote_delegations(vote),
+        "delegations": delegations,
         "counts_editable": vote.status in (VoteStatus.DRAFT, VoteStatus.OPEN, VoteStatus.CLOSED),
-        "batches": selectors.paper_batches(vote) if township is None else [],
+        "batches": batches,
         "batch_form": PaperBatchForm(vote=vote) if township is None else None,
         "my_batch": selectors.batch_for_user(vote, request.user) if township is None else None,
         "codes_form": CodesForm(initial=codes_initial),
