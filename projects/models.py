@@ -307,20 +307,38 @@ class LiaisonStation(CleanTextMixin, models.Model):
         return self.name
 
 
-class IntakeLink(models.Model):
+class IntakeLink(CongressBodyMixin, models.Model):
     """The short link behind a QR code (代表二维码 / 联络站二维码). The link decides who
-    receives the suggestion: one deputy, or one liaison station."""
+    receives the suggestion: one deputy, one liaison station, or — a county congress's general
+    link — the county's intake itself. A link belongs to a township or to a county's own
+    congress (issue 17); a deputy has at most one link of each level, a county deputy's
+    county link beside their township link. A county-level station (县级联络站) sits in one of
+    the county's townships and its link files into the county's intake."""
 
     token = models.CharField(_("short code"), max_length=12, unique=True)
     township = models.ForeignKey(
-        Township, on_delete=models.CASCADE, related_name="intake_links", verbose_name=_("township")
+        Township,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="intake_links",
+        verbose_name=_("township"),
     )
-    deputy = models.OneToOneField(
+    county = models.ForeignKey(
+        County,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="intake_links",
+        verbose_name=_("county"),
+        help_text=_("Set for the county congress's own rows, instead of a township."),
+    )
+    deputy = models.ForeignKey(
         "congress.Deputy",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="intake_link",
+        related_name="intake_links",
         verbose_name=_("deputy"),
     )
     station = models.OneToOneField(
@@ -338,18 +356,52 @@ class IntakeLink(models.Model):
         verbose_name = _("QR intake link")
         verbose_name_plural = _("QR intake links")
         constraints = [
+            one_body_constraint("intake_link_one_body"),
+            # A deputy or a station, never both; neither only for a county's general link.
             models.CheckConstraint(
                 condition=Q(deputy__isnull=False, station__isnull=True)
-                | Q(deputy__isnull=True, station__isnull=False),
+                | Q(deputy__isnull=True, station__isnull=False)
+                | Q(deputy__isnull=True, station__isnull=True, county__isnull=False),
                 name="intake_link_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["deputy"],
+                condition=Q(deputy__isnull=False, township__isnull=False),
+                name="intake_link_deputy_township",
+            ),
+            models.UniqueConstraint(
+                fields=["deputy"],
+                condition=Q(deputy__isnull=False, county__isnull=False),
+                name="intake_link_deputy_county",
+            ),
+            models.UniqueConstraint(
+                fields=["county"],
+                condition=Q(deputy__isnull=True, station__isnull=True),
+                name="intake_link_one_general_per_county",
             ),
         ]
 
     def __str__(self):
-        return str(self.deputy or self.station)
+        if self.deputy_id or self.station_id:
+            return str(self.deputy or self.station)
+        return str(self.body)
 
     def get_absolute_url(self):
         return reverse("projects:intake", args=[self.token])
+
+    @property
+    def is_general(self) -> bool:
+        """A county congress's general link: no deputy or station receives it."""
+        return self.deputy_id is None and self.station_id is None
+
+    @property
+    def channel(self) -> str:
+        """The channel a suggestion sent through this link arrives by."""
+        if self.deputy_id:
+            return SuggestionChannel.DEPUTY_QR
+        if self.station_id:
+            return SuggestionChannel.STATION
+        return SuggestionChannel.ONLINE
 
 
 class Suggestion(CongressBodyMixin, CleanTextMixin, models.Model):

@@ -70,4 +70,12 @@ urlpatterns = [
         name="county_project_create",
     ),
     path("counties/<int:pk>/plans/", views.plan_list, COUNTY, name="county_plan_list"),
+    # The county's QR codes: its general link, county deputies', county-level stations'.
+    path("counties/<int:pk>/intake/", views.intake_codes, COUNTY, name="county_intake_codes"),
+    path(
+        "counties/<int:pk>/intake/sheet.pdf",
+        views.intake_sheet,
+        COUNTY,
+        name="county_intake_sheet",
+    ),
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
+from congress.models import County, Deputy
 from congress.permissions import get_scope
 
 from .. import domain, hooks
@@ -157,18 +158,49 @@ def suggestions_by_receipts(codes: list[str]) -> list[Suggestion]:
 def intake_link_by_token(token: str) -> IntakeLink | None:
     token = (token or "").strip().upper()
     return (
-        IntakeLink.objects.select_related("township", "deputy", "station", "station__village")
+        IntakeLink.objects.select_related(
+            "township", "county", "deputy", "station", "station__village"
+        )
         .filter(token=token, is_active=True)
         .first()
     )
 
 
-def intake_links(township) -> QuerySet[IntakeLink]:
+def intake_links(body) -> QuerySet[IntakeLink]:
+    """A congress body's QR links (a township's, or a county congress's own): stations, then
+    a county's general link, then deputies, by name."""
     return (
-        IntakeLink.objects.filter(township=township)
-        .select_related("deputy", "deputy__home_village", "station", "station__village")
-        .order_by("station__name", "deputy__name", "pk")
+        IntakeLink.objects.filter(**body_fields(body))
+        .select_related(
+            "deputy",
+            "deputy__home_village",
+            "deputy__township",
+            "station",
+            "station__village",
+            "station__township",
+        )
+        .order_by(
+            F("station__name").asc(nulls_last=True),
+            F("deputy__name").asc(nulls_first=True),
+            "pk",
+        )
     )
+
+
+def general_intake_link(county) -> IntakeLink | None:
+    """A county congress's general QR link (no deputy or station receives it), if made."""
+    return IntakeLink.objects.filter(county=county, deputy=None, station=None).first()
+
+
+def deputies_without_intake_link(body) -> QuerySet[Deputy]:
+    """The deputies in office who should have a QR link of this body and have none yet: a
+    township's deputies, or a county congress's county deputies (from every township's
+    roster of the county)."""
+    if isinstance(body, County):
+        return Deputy.objects.filter(
+            township__county=body, is_county_deputy=True, in_office=True
+        ).exclude(intake_links__county=body)
+    return Deputy.objects.filter(township=body, in_office=True).exclude(intake_links__township=body)
 
 
 def suggestion_referral(suggestion: Suggestion) -> Suggestion | None:

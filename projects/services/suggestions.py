@@ -21,7 +21,6 @@ from ..models import (
     Project,
     ProjectStatus,
     Suggestion,
-    SuggestionChannel,
     SuggestionStatus,
     body_fields,
 )
@@ -78,7 +77,8 @@ def _save_new_suggestion(suggestion: Suggestion) -> Suggestion:
 
 @transaction.atomic
 def suggestion_submit_public(*, link: IntakeLink, **fields) -> Suggestion:
-    """A resident's suggestion through a QR link; the link decides who receives it."""
+    """A resident's suggestion through a QR link; the link decides who receives it and in
+    which body's intake (a township's, or a county congress's) it lands."""
     if not link.is_active:
         raise ValidationError(_("This QR code is no longer in use."))
     unknown = set(fields) - set(SUGGESTION_FIELDS)
@@ -86,7 +86,8 @@ def suggestion_submit_public(*, link: IntakeLink, **fields) -> Suggestion:
         raise ValidationError(_("Unknown field."))
     suggestion = Suggestion(
         township_id=link.township_id,
-        channel=SuggestionChannel.DEPUTY_QR if link.deputy_id else SuggestionChannel.STATION,
+        county_id=link.county_id,
+        channel=link.channel,
         deputy_id=link.deputy_id,
         station_id=link.station_id,
         **fields,
@@ -97,7 +98,7 @@ def suggestion_submit_public(*, link: IntakeLink, **fields) -> Suggestion:
         actor=None,
         action=AuditAction.SUGGESTION_SUBMIT,
         obj=suggestion,
-        township=suggestion.township,
+        **audit_body(suggestion.body),
         after=snapshot(suggestion, PUBLIC_AUDIT_FIELDS),
     )
     return suggestion

@@ -35,11 +35,12 @@ def _refused(request, message: str, status: int):
 
 
 def intake(request, token):
-    """The public suggestion form behind a deputy's or liaison station's QR code."""
+    """The public suggestion form behind a deputy's or liaison station's QR code, or a
+    county congress's general one; the link's body (a township or a county) receives it."""
     link = selectors.intake_link_by_token(token)
     if link is None:
         raise Http404
-    form = PublicSuggestionForm(request.POST or None, township=link.township)
+    form = PublicSuggestionForm(request.POST or None, township=link.body)
     if request.method == "POST":
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > MAX_PUBLIC_BODY:
@@ -72,7 +73,7 @@ def intake(request, token):
     return _render(
         request,
         "projects/intake_form.html",
-        {"form": form, "link": link, "township": link.township},
+        {"form": form, "link": link, "body": link.body},
         status=400 if form.errors else 200,
     )
 

@@ -82,7 +82,8 @@ def test_the_lookup_page_lists_what_this_device_sent(world):
     status, in one query however many; another phone's lookup page lists none of them."""
     resident = world.client("resident")
     (first,) = resident.session["receipts"]
-    assert _submit(resident, world.deputy.intake_link, title="小学门口装减速带").status_code == 302
+    link = world.deputy.intake_links.get()
+    assert _submit(resident, link, title="小学门口装减速带").status_code == 302
     second = resident.session["receipts"][0]
     services.suggestions_reject(
         actor=world.users["staff"],
@@ -103,7 +104,7 @@ def test_the_lookup_page_lists_what_this_device_sent(world):
     assert str(SuggestionStatus.REJECTED.label) in page
     assert str(SuggestionStatus.RECEIVED.label) in page
 
-    assert _submit(resident, world.deputy.intake_link, title="修补村道").status_code == 302
+    assert _submit(resident, link, title="修补村道").status_code == 302
     with CaptureQueriesContext(connection) as three:
         assert len(resident.get(url).context["sent_here"]) == 3
     assert len(three) == len(two)
