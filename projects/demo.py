@@ -531,6 +531,7 @@ def load_demo() -> None:
         ):
             services.intake_links_ensure(actor=_actor(township), township=township)
     load_county_demo()
+    load_county_intake_demo()
 
 
 def summary() -> dict[str, int]:
@@ -730,6 +731,42 @@ def load_county_demo() -> None:
             )
         pool = pool[:keep]
     services.candidate_list_lock(actor=actor, candidate_list=plan.candidate_list)
+
+
+COUNTY_STATION = "青山县人大代表联络总站"
+COUNTY_STATION_SUGGESTIONS = [
+    ("县城至青石镇公交加密班次", "早晚高峰公交间隔太长，学生和务工人员等车困难", "交通"),
+    ("县图书馆延长开放时间", "工作日晚上和节假日开放，方便上班族借阅", "文化"),
+]
+
+
+def load_county_intake_demo() -> None:
+    """青山县人民代表大会's QR codes: a county-level liaison station (县级联络站) in 青石镇
+    with its link, the county's general link and one per county deputy, and two residents'
+    suggestions through the station's code waiting in the county's intake. Built once."""
+    from congress.models import County
+
+    county = County.objects.filter(code=COUNTY_CODE).first()
+    township = Township.objects.filter(county=county, code="330999101").first()
+    if county is None or township is None:
+        return
+    if LiaisonStation.objects.filter(township=township, name=COUNTY_STATION).exists():
+        return
+    actor = _county_actor(county)
+    if actor is None:
+        return
+    station = services.station_create(
+        actor=actor,
+        county=county,
+        site=township,
+        name=COUNTY_STATION,
+        address="青山县人民路88号县人大常委会一楼",
+    )
+    services.intake_links_ensure(actor=actor, county=county)
+    for title, content, category in COUNTY_STATION_SUGGESTIONS:
+        services.suggestion_submit_public(
+            link=station.intake_link, title=title, content=content, category=category
+        )
 
 
 def _referred_project(county, actor, title, fields):

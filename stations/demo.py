@@ -71,7 +71,7 @@ def _township(township, stations, today) -> int:
         assigned = deputies[index * share : (index + 1) * share] or deputies[:share]
         profile = StationProfile.objects.create(
             station=station,
-            level=StationLevel.TOWNSHIP if index == 0 else StationLevel.VILLAGE,
+            level=_level(station, index),
             online=index == 0,
             opening_hours="周一至周五 8:30–17:30" if index == 0 else "每月第一个周一 9:00–11:30",
         )
@@ -113,6 +113,15 @@ def _township(township, stations, today) -> int:
     return len(stations)
 
 
+def _level(station, index: int) -> str:
+    """A county congress's station (its QR link files into the county's intake) is a county
+    station; the township's first is its township station, the others village stations."""
+    link = getattr(station, "intake_link", None)
+    if link is not None and link.county_id is not None:
+        return StationLevel.COUNTY
+    return StationLevel.TOWNSHIP if index == 0 else StationLevel.VILLAGE
+
+
 def _reception(rng, station, day, on_duty, staff) -> None:
     head = rng.random() < 0.2
     reception = Reception.objects.create(
@@ -134,9 +143,10 @@ def _reception(rng, station, day, on_duty, staff) -> None:
         status=BookingStatus.RECEIVED,
         reception=reception,
     )
-    # A station suggestion of the projects demo becomes the matter raised that day.
+    # A station suggestion of the projects demo becomes the matter raised that day (the
+    # township's own: a county station's QR suggestions stay in the county's intake).
     suggestion = (
-        Suggestion.objects.filter(station=station, channel="station")
+        Suggestion.objects.filter(station=station, channel="station", township=station.township)
         .exclude(pk__in=ReceptionMatter.objects.values("suggestion"))
         .order_by("pk")
         .first()
