@@ -23,6 +23,9 @@ class Scope:
     reviewer_prefectures: frozenset[int] = frozenset()
     deputy_id: int | None = None
     deputy_township_id: int | None = None
+    # The county whose congress the deputy sits in (县人大代表 in office): their township's
+    # county. It opens only the county's suggestion entry form (projects), never its pages.
+    deputy_county_id: int | None = None
 
     def townships_with(self, *roles: str) -> frozenset[int]:
         ids: set[int] = set()
@@ -103,7 +106,11 @@ def get_scope(user) -> Scope:
         counties |= set(
             County.objects.filter(prefecture_id__in=prefectures).values_list("pk", flat=True)
         )
-    deputy = Deputy.objects.filter(user=user).values_list("id", "township_id").first()
+    deputy = (
+        Deputy.objects.filter(user=user)
+        .values_list("id", "township_id", "township__county_id", "is_county_deputy", "in_office")
+        .first()
+    )
     scope = Scope(
         is_superuser=user.is_superuser,
         township_roles={k: frozenset(v) for k, v in township_roles.items()},
@@ -112,6 +119,7 @@ def get_scope(user) -> Scope:
         reviewer_prefectures=frozenset(prefectures),
         deputy_id=deputy[0] if deputy else None,
         deputy_township_id=deputy[1] if deputy else None,
+        deputy_county_id=deputy[2] if deputy and deputy[3] and deputy[4] else None,
     )
     user._livelihood_scope = scope
     return scope

@@ -18,6 +18,7 @@ from .models import (
 
 DATE = DateInput()
 PHONE_HELP = _("Only staff of the township see it; it is never shown publicly.")
+COUNTY_PHONE_HELP = _("Only staff of the county congress see it; it is never shown publicly.")
 
 
 def _body_villages(body):
@@ -92,6 +93,9 @@ class PublicSuggestionForm(HoneypotMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = _body_villages(township)
         self.fields["village"].label = _("village (community)")
+        if isinstance(township, County):  # a county congress's proposers: its staff only
+            for name in ("proposer_name", "proposer_phone"):
+                self.fields[name].help_text = COUNTY_PHONE_HELP
         _put_under(self.instance, township)
         for name in ("necessity", "funding_source", "implementing_body", "estimated_investment"):
             self.fields[name].required = False

@@ -41,14 +41,14 @@ def user_can_triage_suggestions(user, body) -> bool:
 
 
 def user_can_enter_suggestions(user, body) -> bool:
-    """Staff, and a township's own deputies, enter suggestions collected offline. A county
-    congress's suggestions are entered by its staff (county deputies have no accounts on
-    the county side yet)."""
+    """Staff enter suggestions collected offline; so do the body's own deputies, as the
+    receiving deputy: a township's deputies at the township, the county's deputies in office
+    (县人大代表) at the county congress."""
     if user_can_manage_body(user, body):
         return True
-    if is_county(body):
-        return False
     scope = get_scope(user)
+    if is_county(body):
+        return scope.deputy_county_id == body.pk
     return scope.is_deputy and scope.deputy_township_id == body.pk
 
 

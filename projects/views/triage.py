@@ -13,6 +13,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congress import selectors as congress_selectors
+from congress.models import County
+from congress.permissions import get_scope
+
 from .. import domain, selectors, services, xlsx
 from ..forms import DecideForm, StaffSuggestionForm, SuggestionUploadForm, TriageFilterForm
 from ..models import SuggestionStatus, body_fields
@@ -22,6 +26,7 @@ from ..permissions import (
     user_can_manage_body,
     user_can_refer_suggestion,
     user_can_triage_suggestions,
+    user_can_view_body,
 )
 from ._base import _render, body_url, body_view
 
@@ -175,8 +180,25 @@ def suggestion_decide(request, township):
     return redirect(back)
 
 
-@body_view(check=user_can_enter_suggestions)
-def suggestion_create(request, township):
+def _entry_body(user, pk: int, level: str):
+    """The body of the entry form, as ``body_view`` resolves it; and for a county deputy in
+    office their own county too, whose congress pages they do not otherwise read (the form
+    is the one county page they reach). Elsewhere out of scope: None (404)."""
+    if level == "county":
+        county = congress_selectors.county_for_user(user, pk)
+        if county is None and get_scope(user).deputy_county_id == pk:
+            county = County.objects.filter(pk=pk).first()
+        return county
+    return congress_selectors.township_for_user(user, pk)
+
+
+@login_required
+def suggestion_create(request, pk, level: str = "township"):
+    township = _entry_body(request.user, pk, level)
+    if township is None:
+        raise Http404
+    if not user_can_enter_suggestions(request.user, township):
+        raise PermissionDenied
     is_staff = user_can_manage_body(request.user, township)
     form = StaffSuggestionForm(request.POST or None, township=township, is_staff=is_staff)
     if request.method == "POST" and form.is_valid():
@@ -212,7 +234,14 @@ def suggestion_create(request, township):
     return _render(
         request,
         "projects/suggestion_form.html",
-        {"form": form, "body": township, "is_staff": is_staff, "similar": similar},
+        {
+            "form": form,
+            "body": township,
+            "is_staff": is_staff,
+            "similar": similar,
+            # A county deputy enters the county's suggestions without reading its pages.
+            "can_view_body": user_can_view_body(request.user, township),
+        },
         status=400 if form.errors else 200,
     )
 
