@@ -399,4 +399,25 @@ def load_demo() -> list[tuple[str, str]]:
             deputy.user = user
             deputy.save(update_fields=["user"])
         accounts.append((username, f"{deputy.name} · {qingshi.name}"))
+    # A county deputy (县人大代表) holding no township seat, who enters the suggestions they
+    # collect at the county congress's form on the phone.
+    county_deputy = Deputy.objects.filter(user__username="deputy_qingshan").first() or (
+        Deputy.objects.filter(
+            township=liuhe,
+            is_county_deputy=True,
+            is_township_deputy=False,
+            in_office=True,
+            user__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if county_deputy is not None:
+        user = _user("deputy_qingshan", county_deputy.name)
+        if county_deputy.user_id is None:
+            county_deputy.user = user
+            county_deputy.save(update_fields=["user"])
+        accounts.append(
+            ("deputy_qingshan", f"{county_deputy.name} · {_('county deputy')} · {county.name}")
+        )
     return accounts
