@@ -25,6 +25,7 @@ COUNTY_URL_NAMES = {
     "project_list": "county_project_list",
     "project_create": "county_project_create",
     "plan_list": "county_plan_list",
+    "intake_codes": "county_intake_codes",
 }
 
 
