@@ -221,3 +221,12 @@ def test_the_qr_sheet_is_a_pdf_with_the_county_name(world, county_staff, county_
     poster = _client(county_staff).get(poster_url)
     assert poster.status_code == 200 and "青山县人民代表大会" in _pdf_text(poster.content)
     assert world.client("staff").get(poster_url).status_code == 404
+
+
+def test_the_county_projects_tabs_link_its_qr_codes_page(world, county_staff):
+    """County staff reach the QR page from the county's suggestions tab, not by URL only."""
+    page = _client(county_staff, "en").get(
+        reverse("projects:county_suggestion_list", args=[world.county.pk])
+    )
+    assert page.status_code == 200
+    assert f'href="{_page(world.county)}"' in page.content.decode()
