@@ -1,14 +1,15 @@
-"""Demo data for reports: one finished quarterly report of the model town (青石镇) and one
-county roll-up, produced synchronously (no worker needed). Idempotent."""
+"""Demo data for reports: one finished quarterly report of the model town (青石镇), one
+county roll-up and, when 青山县's congress has published its own plan, one county congress
+report (县本级), produced synchronously (no worker needed). Idempotent."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from congress.models import County, Township
+from congress.models import Township
 
-from . import domain, services
-from .models import Report, ReportStatus
+from . import domain, selectors, services
+from .models import Report, ReportKind, ReportStatus
 
 
 def load_demo() -> list[str]:
@@ -17,28 +18,32 @@ def load_demo() -> list[str]:
         return []
     year, quarter = domain.previous_quarter(timezone.localdate())
     notes = []
-    for body in (township, township.county):
-        is_county = isinstance(body, County)
+    county = township.county
+    bodies = [
+        (township, ReportKind.TOWNSHIP, {"township": township}),
+        (county, ReportKind.COUNTY, {"county": county}),
+    ]
+    if county.pk in selectors.counties_with_public_results():
+        bodies.append((county, ReportKind.COUNTY_CONGRESS, {"county": county, "kind": "congress"}))
+    for body, kind, request_kw in bodies:
         existing = Report.objects.filter(
-            township=None if is_county else body,
-            county=body if is_county else body.county,
-            kind="county" if is_county else "township",
+            kind=kind,
+            township=township if kind == ReportKind.TOWNSHIP else None,
+            county=county,
             year=year,
             quarter=quarter,
         ).first()
         if existing is None:
             existing, _created = services.report_request(
-                actor=None,
-                township=None if is_county else body,
-                county=body if is_county else None,
-                year=year,
-                quarter=quarter,
+                actor=None, year=year, quarter=quarter, **request_kw
             )
         if existing.status != ReportStatus.DONE:
             try:
                 services.report_generate(report_id=existing.pk)
             except Exception as exc:  # noqa: BLE001 - the demo must load without a PDF
-                notes.append(f"reports: {body.name} report not produced ({exc})")
+                notes.append(f"reports: {body.name} {kind} report not produced ({exc})")
                 continue
-        notes.append(f"reports: {body.name} {year} Q{quarter} report at /reports/{existing.pk}/")
+        notes.append(
+            f"reports: {body.name} {year} Q{quarter} {kind} report at /reports/{existing.pk}/"
+        )
     return notes

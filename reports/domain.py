@@ -52,6 +52,10 @@ def previous_quarter(today: datetime.date) -> tuple[int, int]:
     return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
 
 
+def quarter_start(year: int, quarter: int) -> datetime.date:
+    return datetime.date(year, quarter * 3 - 2, 1)
+
+
 def quarter_end(year: int, quarter: int) -> datetime.date:
     month = quarter * 3
     if month == 12:
@@ -79,8 +83,12 @@ def money(value: Decimal | None) -> str:
     return f"{Decimal(value):.2f}".rstrip("0").rstrip(".")
 
 
+# What the download's name says after the body (a township's report: 季度报告).
+FILENAME_SUFFIX = {"county": "县级汇总", "congress": "县本级项目季度报告"}
+
+
 def report_filename(*, body: str, year: int, quarter: int, kind: str) -> str:
-    suffix = "县级汇总" if kind == "county" else "季度报告"
+    suffix = FILENAME_SUFFIX.get(kind, "季度报告")
     return f"{body}{year}年第{quarter}季度民生实事{suffix}.pdf"
 
 

@@ -17,6 +17,8 @@ from congress.models import County, Township
 class ReportKind(models.TextChoices):
     TOWNSHIP = "township", _("Township quarterly report")
     COUNTY = "county", _("County roll-up")
+    # The county congress's own plan (县本级), project by project like a township report.
+    COUNTY_CONGRESS = "congress", _("County congress quarterly report")
 
 
 class ReportStatus(models.TextChoices):
@@ -27,6 +29,11 @@ class ReportStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+# The list page of each county-level kind (keyed by the county).
+LIST_URL_NAMES = {
+    ReportKind.COUNTY: "reports:county_reports",
+    ReportKind.COUNTY_CONGRESS: "reports:county_congress_reports",
+}
 
 
 class Report(models.Model):
@@ -79,11 +86,12 @@ class Report(models.Model):
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_range"),
             models.CheckConstraint(
                 condition=Q(kind="township", township__isnull=False)
-                | Q(kind="county", township__isnull=True),
+                | Q(kind__in=["county", "congress"], township__isnull=True),
                 name="report_kind_matches_body",
             ),
             # At most one report of a body and quarter in flight: asking again while one is
-            # queued or running returns that one.
+            # queued or running returns that one. The kind is part of the key: a county's
+            # roll-up and its congress's own report (both without a township) are two bodies.
             models.UniqueConstraint(
                 fields=["kind", "county", "township", "year", "quarter"],
                 condition=Q(status__in=["queued", "running"]),
@@ -105,6 +113,13 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:report_detail", args=[self.pk])
+
+    def get_list_url(self):
+        """The page listing this report with the others of its body and kind."""
+        if self.kind == ReportKind.TOWNSHIP:
+            return reverse("reports:township_reports", args=[self.township_id])
+        name = LIST_URL_NAMES.get(self.kind, "reports:county_reports")
+        return reverse(name, args=[self.county_id])
 
     @property
     def body_name(self) -> str:

@@ -93,20 +93,24 @@ def report_as_of(report):
     return domain.quarter_end(report.year, report.quarter)
 
 
-def township_context(report, progress: Progress = _noop) -> dict:
-    township = report.township
+def _projects_context(
+    report, *, plan, figures, rows, progress: Progress, extra: dict | None = None
+) -> dict:
+    """The project-by-project part of a report of one congress body's plan (a township's,
+    or the county congress's own): summary figures, charts, then each elected project.
+    ``extra`` maps a project id to more rows of its table (the county's 督办 and hearings)."""
     as_of = report_as_of(report)
-    dash = selectors.township_dashboard(township, report.year, as_of=as_of)
     progress(20)
     projects = []
-    ids = [r.project.pk for r in dash.projects if r.project]
+    ids = [r.project.pk for r in rows if r.project]
     photos = {
         pid: [t for t in (_thumb(path) for path in paths) if t]
         for pid, paths in selectors.photo_files(ids, as_of=as_of).items()
     }
     milestones = selectors.milestone_rows(ids, as_of=as_of)
-    total = max(1, len(dash.projects))
-    for i, row in enumerate(dash.projects, start=1):
+    extra = extra or {}
+    total = max(1, len(rows))
+    for i, row in enumerate(rows, start=1):
         project = row.project
         evidence = row.evidence if row.evidence and row.evidence.get("has_progress") else None
         if row.evidence and not evidence:
@@ -119,6 +123,7 @@ def township_context(report, progress: Progress = _noop) -> dict:
                 "evidence": _evidence_view(evidence),
                 "thumbs": photos.get(project.pk, []) if project else [],
                 "milestones": milestones.get(project.pk, []) if project else [],
+                "oversight": extra.get(project.pk) if project else None,
                 "investment": domain.money(row.investment),
                 "yes_rate": row.yes_share_text,
                 "satisfaction": row.satisfaction,
@@ -129,9 +134,9 @@ def township_context(report, progress: Progress = _noop) -> dict:
         )
         progress(20 + int(50 * i / total))
         _test_delay()
-    if not dash.projects:
+    if not rows:
         _test_delay()
-    f = dash.figures
+    f = figures
     vote_chart = domain.hbar_svg(
         [
             Bar(label=p["row"].title, value=float(p["row"].yes_rate or 0), text=p["yes_rate"])
@@ -165,15 +170,13 @@ def township_context(report, progress: Progress = _noop) -> dict:
     )
     return {
         "report": report,
-        "township": township,
-        "county": township.county,
         "period": domain.quarter_label(report.year, report.quarter),
         "quarter_end": cn_date(domain.quarter_end(report.year, report.quarter)),
         "generated": cn_date(timezone.localdate()),
         "figures": f,
         "investment": domain.money(f.investment) if f.has_plan else "—",
         "satisfaction": domain.pct(f.satisfaction),
-        "plan": dash.plan,
+        "plan": plan,
         "projects": projects,
         "vote_chart": mark_safe(vote_chart),  # noqa: S308 - built by us, labels escaped
         "invest_chart": mark_safe(invest_chart),  # noqa: S308
@@ -182,8 +185,61 @@ def township_context(report, progress: Progress = _noop) -> dict:
     }
 
 
+def township_context(report, progress: Progress = _noop) -> dict:
+    township = report.township
+    dash = selectors.township_dashboard(township, report.year, as_of=report_as_of(report))
+    context = _projects_context(
+        report, plan=dash.plan, figures=dash.figures, rows=dash.projects, progress=progress
+    )
+    context.update(
+        township=township,
+        county=township.county,
+        body_name=township.name,
+        # Who reports: the township congress's presidium.
+        issuer=f"{township.name}人民代表大会主席团",
+        vote_notice="主席团公告",
+    )
+    return context
+
+
 def render_township_report(*, report, progress: Progress = _noop) -> bytes:
     context = township_context(report, progress)
+    progress(80)
+    return _render("reports/pdf/township.html", context)
+
+
+def county_congress_context(report, progress: Progress = _noop) -> dict:
+    """The county congress's own plan (县本级), project by project as a township's report,
+    with each project's 督办领导, responsible committee and the quarter's hearings."""
+    county = report.county
+    dash = selectors.county_congress_dashboard(county, report.year, as_of=report_as_of(report))
+    oversight = selectors.county_oversight_rows(
+        [r.project.pk for r in dash.projects if r.project],
+        date_from=domain.quarter_start(report.year, report.quarter),
+        date_to=domain.quarter_end(report.year, report.quarter),
+    )
+    context = _projects_context(
+        report,
+        plan=dash.plan,
+        figures=dash.figures,
+        rows=dash.projects,
+        progress=progress,
+        extra=oversight,
+    )
+    context.update(
+        township=None,
+        county=county,
+        body_name=county.name,
+        # Who reports: the county congress's standing committee (县人大常委会).
+        issuer=f"{county.name}人民代表大会常务委员会",
+        vote_notice="大会主席团公告",
+        is_county_congress=True,
+    )
+    return context
+
+
+def render_county_congress_report(*, report, progress: Progress = _noop) -> bytes:
+    context = county_congress_context(report, progress)
     progress(80)
     return _render("reports/pdf/township.html", context)
 
@@ -253,3 +309,16 @@ def render_county_report(*, report, progress: Progress = _noop) -> bytes:
     context = county_context(report, progress)
     progress(80)
     return _render("reports/pdf/county.html", context)
+
+
+# Each kind of report and the function of this module that renders it (looked up by name
+# when rendering, so a test may replace one).
+RENDERERS = {
+    "township": "render_township_report",
+    "county": "render_county_report",
+    "congress": "render_county_congress_report",
+}
+
+
+def render(*, report, progress: Progress = _noop) -> bytes:
+    return globals()[RENDERERS[report.kind]](report=report, progress=progress)

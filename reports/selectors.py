@@ -66,13 +66,15 @@ def townships_for_dashboard(user) -> QuerySet[Township]:
 
 def reports_visible_to(user) -> QuerySet[Report]:
     """Township reports: staff of the township and reviewers of the county; county roll-ups:
-    reviewers of the county. Superusers see all."""
+    reviewers of the county; the county congress's own reports: its staff and the county's
+    reviewers. Superusers see all."""
     scope = get_scope(user)
     qs = Report.objects.select_related("township", "county", "requested_by")
     if scope.is_superuser:
         return qs
     return qs.filter(
         Q(kind=ReportKind.TOWNSHIP, township_id__in=scope.staff_townships)
+        | Q(kind=ReportKind.COUNTY_CONGRESS, county_id__in=scope.county_staff_counties)
         | Q(county_id__in=scope.reviewer_counties)
     )
 
@@ -168,6 +170,114 @@ def township_dashboard(
         projects=indicators.elected_rows(township_id=township.pk, year=year, as_of=as_of),
         plan=plan,
     )
+
+
+@dataclass
+class CountyCongressDashboard:
+    """The county congress's own plan (县本级) for a year, shaped like a township's: its
+    figures by the same definitions and its elected projects, as of a date."""
+
+    county: County
+    year: int
+    as_of: datetime.date
+    figures: Figures
+    projects: list[ProjectRow]
+    plan: AnnualPlan | None
+
+
+def county_congress_dashboard(
+    county: County, year: int, *, as_of: datetime.date | None = None
+) -> CountyCongressDashboard:
+    as_of = as_of or timezone.localdate()
+    plans = indicators.plan_figures(
+        AnnualPlan.objects.none(),
+        county_plans=AnnualPlan.objects.filter(county=county, year=year),
+        as_of=as_of,
+    )
+    plan, figures = plans[0] if plans else (None, Figures())
+    return CountyCongressDashboard(
+        county=county,
+        year=year,
+        as_of=as_of,
+        figures=figures,
+        projects=county_elected_rows(county_id=county.pk, year=year, as_of=as_of),
+        plan=plan,
+    )
+
+
+def county_elected_rows(
+    *, county_id: int, year: int, as_of: datetime.date | None = None
+) -> list[ProjectRow]:
+    """The elected projects of the county congress's own plan as of the date, with their
+    evidence and satisfaction (indicators.elected_rows for a county: the same definition of
+    an elected project, ``indicators._elected``, and the same evidence and ratings)."""
+    as_of = as_of or timezone.localdate()
+    results = (
+        CandidateResult.objects.filter(
+            indicators._elected(indicators.day_end(as_of)),
+            vote_result__vote__candidate_list__plan__county_id=county_id,
+            vote_result__vote__candidate_list__plan__year=year,
+        )
+        .select_related("candidate", "candidate__project", "vote_result")
+        .order_by("candidate__vote_id", "candidate__position")
+    )
+    rows = [
+        ProjectRow(
+            project=cr.candidate.project,
+            title=cr.candidate.title,
+            investment=cr.candidate.investment,
+            yes=cr.yes,
+            pass_base=cr.vote_result.pass_base_count,
+            vote_id=cr.vote_result.vote_id,
+        )
+        for cr in results
+    ]
+    projects = [r.project for r in rows if r.project is not None]
+    evidence = indicators.projects_evidence(projects, as_of=as_of)
+    ratings = indicators.satisfaction_rows([p.pk for p in projects], as_of=as_of)
+    for row in rows:
+        if row.project is not None:
+            row.evidence = evidence.get(row.project.pk)
+            row.satisfaction = ratings.get(row.project.pk)
+    return rows
+
+
+def county_oversight_rows(
+    project_ids: list[int], *, date_from: datetime.date, date_to: datetime.date
+) -> dict[int, dict]:
+    """Each county project's 督办领导 and responsible committee, and the hearings (听取审议)
+    held between the dates that heard it, with their opinions — two queries."""
+    if not project_ids:
+        return {}
+    from supervision.models import Hearing, HearingBody, ProjectOversight
+
+    out: dict[int, dict] = {pid: {"leader": "", "unit": "", "hearings": []} for pid in project_ids}
+    for pid, leader, unit in ProjectOversight.objects.filter(
+        project_id__in=project_ids
+    ).values_list("project_id", "leader_name", "unit__name"):
+        out[pid].update(leader=leader or "", unit=unit or "")
+    heard = (
+        Hearing.projects.through.objects.filter(
+            project_id__in=project_ids,
+            hearing__date__gte=date_from,
+            hearing__date__lte=date_to,
+        )
+        .select_related("hearing")
+        .order_by("hearing__date", "hearing_id")
+    )
+    for link in heard:
+        hearing = link.hearing
+        out[link.project_id]["hearings"].append(
+            {
+                "date": hearing.date,
+                # Lazy: read in the reader's language (the PDF renders in Chinese).
+                "body": HearingBody(hearing.body).label
+                if hearing.body in HearingBody.values
+                else hearing.body,
+                "opinions": hearing.opinions,
+            }
+        )
+    return out
 
 
 def photo_files(
@@ -275,4 +385,40 @@ def public_votes(township: Township, year: int):
             candidate_list__plan__year=year,
             status=VoteStatus.PUBLISHED,
         ).order_by("created_at")
+    )
+
+
+def public_county_years(county: County) -> list[int]:
+    """Years with a published project vote of the county congress's own plan."""
+    return sorted(
+        set(
+            CandidateResult.objects.filter(
+                ELECTED_RESULT, vote_result__vote__candidate_list__plan__county=county
+            ).values_list("vote_result__vote__candidate_list__plan__year", flat=True)
+        ),
+        reverse=True,
+    )
+
+
+def public_county_votes(county: County, year: int):
+    from voting.models import Vote
+
+    return list(
+        Vote.objects.filter(
+            candidate_list__plan__county=county,
+            candidate_list__plan__year=year,
+            status=VoteStatus.PUBLISHED,
+        ).order_by("created_at")
+    )
+
+
+def counties_with_public_results() -> list[int]:
+    """Counties whose congress has published elected projects of its own plan."""
+    return list(
+        CandidateResult.objects.filter(
+            ELECTED_RESULT, vote_result__vote__candidate_list__plan__county__isnull=False
+        )
+        .order_by()
+        .values_list("vote_result__vote__candidate_list__plan__county_id", flat=True)
+        .distinct()
     )

@@ -30,7 +30,7 @@ from livelihood.stage_machines import StageMachine
 
 from . import domain
 from .models import ACTIVE_STATUSES, Report, ReportKind, ReportStatus
-from .permissions import user_can_request_county_report, user_can_request_township_report
+from .permissions import REQUEST_PREDICATES
 
 logger = logging.getLogger(__name__)
 
@@ -99,22 +99,26 @@ def report_request(
     quarter: int,
     township: Township | None = None,
     county: County | None = None,
+    kind: str | None = None,
 ) -> tuple[Report, bool]:
-    """Ask for a township report or a county roll-up. Returns (report, created): asking
-    again while one of the same body and quarter is queued or running returns that one.
-    The task is queued after commit; with the broker down the row stays queued and says so."""
+    """Ask for a township report, a county roll-up (``county``) or the county congress's own
+    report (``county`` and ``kind=ReportKind.COUNTY_CONGRESS``). Returns (report, created):
+    asking again while one of the same body, kind and quarter is queued or running returns
+    that one. The task is queued after commit; with the broker down the row stays queued and
+    says so."""
     if not domain.valid_year(year) or not domain.valid_quarter(quarter):
         raise ValidationError(_("Choose a year and a quarter."))
     if (township is None) == (county is None):
         raise ValueError("give a township or a county")
     if township is not None:
-        if actor is not None and not user_can_request_township_report(actor, township):
-            raise PermissionDenied
         kind, county = ReportKind.TOWNSHIP, township.county
     else:
-        if actor is not None and not user_can_request_county_report(actor, county):
-            raise PermissionDenied
-        kind = ReportKind.COUNTY
+        kind = kind or ReportKind.COUNTY
+        if kind == ReportKind.TOWNSHIP:
+            raise ValueError("a township report needs its township")
+    unsaved = Report(kind=kind, township=township, county=county)
+    if actor is not None and not REQUEST_PREDICATES[kind](actor, unsaved):
+        raise PermissionDenied
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -197,24 +201,44 @@ def report_retry(*, actor, report: Report) -> Report:
 
 def reports_schedule_quarter(*, year: int, quarter: int) -> int:
     """Beat, on the first day of a quarter: a report for every township and county for the
-    quarter just ended. Idempotent per body and quarter: a body that already has a report
-    of that quarter (in any state) gets no second one. Returns how many were created."""
+    quarter just ended, and the county congress's own report for every county with a
+    published plan of its own that year. Idempotent per body and quarter: a body that
+    already has a report of that kind and quarter (in any state) gets no second one. Returns
+    how many were created."""
+    from projects.models import AnnualPlan
+    from voting.models import VoteStatus
+
     created = 0
+    have = Report.objects.filter(year=year, quarter=quarter)
     have_townships = set(
-        Report.objects.filter(kind=ReportKind.TOWNSHIP, year=year, quarter=quarter).values_list(
-            "township_id", flat=True
-        )
+        have.filter(kind=ReportKind.TOWNSHIP).values_list("township_id", flat=True)
     )
-    have_counties = set(
-        Report.objects.filter(kind=ReportKind.COUNTY, year=year, quarter=quarter).values_list(
-            "county_id", flat=True
-        )
+    have_counties = set(have.filter(kind=ReportKind.COUNTY).values_list("county_id", flat=True))
+    have_congresses = set(
+        have.filter(kind=ReportKind.COUNTY_CONGRESS).values_list("county_id", flat=True)
     )
     for township in Township.objects.select_related("county").exclude(pk__in=have_townships):
         _report, new = report_request(actor=None, township=township, year=year, quarter=quarter)
         created += new
     for county in County.objects.exclude(pk__in=have_counties):
         _report, new = report_request(actor=None, county=county, year=year, quarter=quarter)
+        created += new
+    congresses = County.objects.filter(
+        # A plan is published when its project vote is (the vote publishes the plan).
+        pk__in=AnnualPlan.objects.filter(
+            county__isnull=False,
+            year=year,
+            candidate_list__votes__status=VoteStatus.PUBLISHED,
+        ).values("county_id")
+    ).exclude(pk__in=have_congresses)
+    for county in congresses:
+        _report, new = report_request(
+            actor=None,
+            county=county,
+            kind=ReportKind.COUNTY_CONGRESS,
+            year=year,
+            quarter=quarter,
+        )
         created += new
     return created
 
@@ -337,10 +361,7 @@ def report_generate(*, report_id: int) -> str:
         def progress(value: int) -> None:
             _set_progress(report_id, value)
 
-        if report.kind == ReportKind.TOWNSHIP:
-            data = pdf.render_township_report(report=report, progress=progress)
-        else:
-            data = pdf.render_county_report(report=report, progress=progress)
+        data = pdf.render(report=report, progress=progress)
         progress(95)
         name = final_name(report)
         _write_atomically(name, data)

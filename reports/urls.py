@@ -8,6 +8,11 @@ urlpatterns = [
     # Quarterly reports (staff: township; reviewers: county roll-up)
     path("reports/townships/<int:pk>/", views.township_reports, name="township_reports"),
     path("reports/counties/<int:pk>/", views.county_reports, name="county_reports"),
+    path(
+        "reports/counties/<int:pk>/congress/",
+        views.county_congress_reports,
+        name="county_congress_reports",
+    ),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/progress/", views.report_progress, name="report_progress"),
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
@@ -57,5 +62,11 @@ urlpatterns = [
         "public/townships/<int:pk>/<int:year>/",
         views.public_township,
         name="public_township_year",
+    ),
+    path("public/counties/<int:pk>/", views.public_county, name="public_county"),
+    path(
+        "public/counties/<int:pk>/<int:year>/",
+        views.public_county,
+        name="public_county_year",
     ),
 ]

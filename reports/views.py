@@ -26,9 +26,11 @@ from . import domain, export, selectors, services
 from .forms import ReportRequestForm
 from .models import Report, ReportKind, ReportStatus
 from .permissions import (
+    user_can_request_county_congress_report,
     user_can_request_county_report,
     user_can_request_township_report,
     user_can_retry_report,
+    user_can_view_county_congress_reports,
     user_can_view_county_dashboard,
     user_can_view_report,
     user_can_view_township_dashboard,
@@ -49,6 +51,20 @@ def _county_or_404(user, pk) -> County:
     if county is None or not user_can_view_county_dashboard(user, county):
         raise Http404
     return county
+
+
+def _county_congress_or_404(user, pk) -> County:
+    """The county congress's own reports: its staff and the county's (and prefecture's)
+    reviewers. Another role of the county's congress (a teller) is refused (403); to everyone
+    else — township staff included — the page does not exist (404)."""
+    county = County.objects.filter(pk=pk).first()
+    if county is None:
+        raise Http404
+    if user_can_view_county_congress_reports(user, county):
+        return county
+    if county.pk in get_scope(user).any_county_role:
+        raise PermissionDenied
+    raise Http404
 
 
 def _prefecture_or_404(user, pk) -> Prefecture:
@@ -97,7 +113,9 @@ def _htmx_or_page(view):
 # Reports
 
 
-def _request_and_list(request, *, township=None, county=None, can_request: bool):
+def _request_and_list(
+    request, *, township=None, county=None, kind=None, can_request: bool, back: tuple[str, str]
+):
     form = ReportRequestForm(request.POST or None) if can_request else None
     if request.method == "POST":
         if not can_request:
@@ -108,6 +126,7 @@ def _request_and_list(request, *, township=None, county=None, can_request: bool)
                     actor=request.user,
                     township=township,
                     county=county,
+                    kind=kind,
                     year=form.cleaned_data["year"],
                     quarter=form.cleaned_data["quarter"],
                 )
@@ -120,7 +139,7 @@ def _request_and_list(request, *, township=None, county=None, can_request: bool)
     if township is not None:
         reports = Report.objects.filter(kind=ReportKind.TOWNSHIP, township=township)
     else:
-        reports = Report.objects.filter(kind=ReportKind.COUNTY, county=county)
+        reports = Report.objects.filter(kind=kind or ReportKind.COUNTY, county=county)
     page = Paginator(
         reports.select_related("requested_by", "requested_by__deputy").order_by("-created_at"), 25
     )
@@ -131,11 +150,11 @@ def _request_and_list(request, *, township=None, county=None, can_request: bool)
             "township": township,
             "county": county,
             "body": township or county,
+            "kind_label": ReportKind(kind).label if kind else None,
             "form": form,
             "page": page.get_page(request.GET.get("page")),
-            "dashboard_url": reverse("reports:township_dashboard", args=[township.pk])
-            if township
-            else reverse("reports:county_dashboard", args=[county.pk]),
+            "back_url": back[0],
+            "back_label": back[1],
         },
     )
 
@@ -148,6 +167,7 @@ def township_reports(request, pk):
         request,
         township=township,
         can_request=user_can_request_township_report(request.user, township),
+        back=(reverse("reports:township_dashboard", args=[township.pk]), _("Dashboard")),
     )
 
 
@@ -156,7 +176,26 @@ def township_reports(request, pk):
 def county_reports(request, pk):
     county = _county_or_404(request.user, pk)
     return _request_and_list(
-        request, county=county, can_request=user_can_request_county_report(request.user, county)
+        request,
+        county=county,
+        kind=ReportKind.COUNTY,
+        can_request=user_can_request_county_report(request.user, county),
+        back=(reverse("reports:county_dashboard", args=[county.pk]), _("Dashboard")),
+    )
+
+
+@replica_reads
+@login_required
+def county_congress_reports(request, pk):
+    """The county congress's own quarterly reports (县本级, project by project): its staff
+    ask for them; the county's and its prefecture's reviewers read and download them."""
+    county = _county_congress_or_404(request.user, pk)
+    return _request_and_list(
+        request,
+        county=county,
+        kind=ReportKind.COUNTY_CONGRESS,
+        can_request=user_can_request_county_congress_report(request.user, county),
+        back=(reverse("congress:county_congress", args=[county.pk]), _("County congress")),
     )
 
 
@@ -480,7 +519,12 @@ def _evidence_context(evidence: dict | None) -> dict | None:
 @replica_reads
 def public_index(request):
     counties = County.objects.prefetch_related("townships").order_by("code")
-    return render(request, "reports/public_index.html", {"counties": counties})
+    with_results = set(selectors.counties_with_public_results())
+    return render(
+        request,
+        "reports/public_index.html",
+        {"counties": counties, "counties_with_results": with_results},
+    )
 
 
 @replica_reads
@@ -506,6 +550,36 @@ def public_township(request, pk, year=None):
             "years": years,
             "projects": projects,
             "votes": selectors.public_votes(township, year) if year else [],
+            "definitions": indicators.DEFINITIONS,
+        },
+    )
+
+
+@replica_reads
+def public_county(request, pk, year=None):
+    """The county congress's own elected projects (县本级) of its published votes, with
+    their progress and satisfaction: the township page's shape, for the county."""
+    county = County.objects.filter(pk=pk).first()
+    if county is None:
+        raise Http404
+    years = selectors.public_county_years(county)
+    year = _year_or_404(year)
+    if year is None:
+        year = years[0] if years else None
+    projects = selectors.county_elected_rows(county_id=county.pk, year=year) if year else []
+    milestones = selectors.milestone_rows([r.project.pk for r in projects if r.project])
+    for row in projects:
+        if row.project is not None:
+            row.milestones = milestones.get(row.project.pk, [])
+    return render(
+        request,
+        "reports/public_county.html",
+        {
+            "county": county,
+            "year": year,
+            "years": years,
+            "projects": projects,
+            "votes": selectors.public_county_votes(county, year) if year else [],
             "definitions": indicators.DEFINITIONS,
         },
     )
