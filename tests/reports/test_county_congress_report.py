@@ -313,3 +313,26 @@ def test_public_county_page_queries_do_not_grow_with_projects(
     assert response.status_code == 200
     html = response.content.decode()
     assert [t for t in titles if t not in html] == []
+
+
+def test_demo_county_has_a_county_congress_report_and_public_page(settings, tmp_path):
+    """The demo's 青山县: its congress's report of the quarter just ended is produced, and its
+    published plan has a public page the front door links to."""
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    with open("/dev/null", "w") as devnull:
+        call_command("load_demo", stdout=devnull)
+    county = County.objects.get(name="青山县")
+    report = Report.objects.get(kind=ReportKind.COUNTY_CONGRESS, county=county)
+    assert report.status == ReportStatus.DONE
+    text = pdf_text(Path(report.file.path).read_bytes())
+    assert "青山县本级民生实事项目" in text and "督办领导" in text
+    client = Client()
+    page = client.get(reverse("reports:public_county", args=[county.pk]))
+    assert page.status_code == 200
+    assert reverse("reports:public_county", args=[county.pk]) in client.get("/").content.decode()
+    # Loading it again adds no second report.
+    with open("/dev/null", "w") as devnull:
+        call_command("load_demo", stdout=devnull)
+    assert Report.objects.filter(kind=ReportKind.COUNTY_CONGRESS, county=county).count() == 1
