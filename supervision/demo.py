@@ -16,7 +16,7 @@ from django.utils import timezone
 from congress.models import Township
 from projects.models import AnnualPlan, Project, ProjectStatus
 
-from . import services
+from . import selectors, services
 from .models import (
     GroupMember,
     LedgerEvent,
@@ -319,7 +319,8 @@ def county_supervision_demo(county, *, actor, today: datetime.date | None = None
                 "county project yet (the county vote has not elected the plan)"
             ]
         if ProjectOversight.objects.filter(project__county=county).exists():
-            return []
+            # Set up earlier; only what a later version of the demo adds.
+            return _county_inspections(county, projects, actor=actor, today=today)
         for n, project in enumerate(projects):
             services.oversight_set(
                 actor=actor,
@@ -372,7 +373,61 @@ def county_supervision_demo(county, *, actor, today: datetime.date | None = None
                 opinions=opinions,
                 follow_ups=[services.Finding(project=projects[-1], title="年底前完成主体工程")],
             )
+        _county_inspections(county, projects, actor=actor, today=today)
     return [f"county supervision: {len(projects)} projects under 督办 in {county.name}"]
+
+
+# Two county projects inspected (视察) by county deputies, organised by the committee that
+# follows each: (days ago, deputies attending, notes, problems found).
+COUNTY_INSPECTIONS = (
+    (
+        (40, 12, "察看施工现场，查阅工程监理日志，听取实施单位关于工期安排的汇报。", ()),
+        (12, 9, "复查上次视察发现的问题整改情况，走访沿线群众。", ("部分材料进场检验记录不全",)),
+    ),
+    ((25, 14, "听取主管部门汇报，实地察看项目点位，与受益群众座谈。", ()),),
+)
+
+
+def _county_inspections(county, projects, *, actor, today: datetime.date) -> list[str]:
+    """Deputies' inspections of the first two county projects, organised by each project's
+    committee, with 8–15 county deputies (spread over the delegations) attending. Only when
+    none is recorded yet for the county's projects (idempotent)."""
+    from .models import Inspection, ProjectOversight
+
+    if Inspection.objects.filter(project__county=county).exists():
+        return []
+    oversights = {
+        o.project_id: o.unit
+        for o in ProjectOversight.objects.filter(project__in=projects).select_related("unit")
+    }
+    deputies = [d for _label, group in selectors.county_deputy_groups(county) for d in group]
+    if not deputies:
+        return []
+    recorded = 0
+    for project, visits in zip(projects, COUNTY_INSPECTIONS, strict=False):
+        unit = oversights.get(project.pk)
+        if unit is None or not unit.active:
+            continue
+        for days_ago, size, notes, problems in visits:
+            # spread over the list (a mix of delegations), from a different start each time
+            start = (project.pk + days_ago) % len(deputies)
+            stride = max(1, min(5, len(deputies) // size))
+            attending = (deputies[start:] + deputies[:start])[::stride][:size]
+            services.county_inspection_record(
+                actor=actor,
+                project=project,
+                unit=unit,
+                date=today - datetime.timedelta(days=days_ago),
+                attendees=attending,
+                notes=notes,
+                problems=problems,
+            )
+            recorded += 1
+    return (
+        [f"county supervision: {recorded} deputies' inspections in {county.name}"]
+        if recorded
+        else []
+    )
 
 
 def summary() -> dict[str, int]:

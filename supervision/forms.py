@@ -182,6 +182,30 @@ class InspectionForm(forms.Form):
         ]
 
 
+class CountyInspectionForm(InspectionForm):
+    """An inspection (视察) of a county congress's project organised by one of the county's
+    special committees or offices; the attendees are the county's deputies in office (a
+    long list: the page groups it by delegation)."""
+
+    unit = forms.ModelChoiceField(queryset=None, label=_("organised by"), empty_label=None)
+
+    field_order = ["date", "unit", "attendees", "notes", "problems", "photos", "keep_location"]
+
+    def __init__(self, *args, county, **kwargs):
+        from .models import SupervisionUnit
+        from .selectors.county import county_deputies_in_office
+
+        forms.Form.__init__(self, *args, **kwargs)
+        self.fields["unit"].queryset = SupervisionUnit.objects.filter(county=county, active=True)
+        self.fields["attendees"].queryset = county_deputies_in_office(county)
+        self.fields["date"].initial = timezone.localdate()
+
+    def selected_attendees(self) -> set[int]:
+        """The ids ticked (to tick them again when the page comes back with an error)."""
+        values = self["attendees"].value() or []
+        return {int(v) for v in values if str(v).isdigit()}
+
+
 class ItemForm(forms.Form):
     title = forms.CharField(label=_("problem"), max_length=200)
     detail = forms.CharField(

@@ -262,7 +262,9 @@ class ProgressReport(CleanTextMixin, models.Model):
 
 
 class Inspection(CleanTextMixin, models.Model):
-    """An inspection (视察) by the supervision group."""
+    """An inspection (视察): by a township project's supervision group, or — for a county
+    congress's project, which has no group — by county deputies in an inspection organised
+    by the special committee or office following it (``unit``). Exactly one of the two."""
 
     multiline_text_fields = ("notes",)
 
@@ -272,8 +274,18 @@ class Inspection(CleanTextMixin, models.Model):
     group = models.ForeignKey(
         SupervisionGroup,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="inspections",
         verbose_name=_("supervision group"),
+    )
+    unit = models.ForeignKey(
+        "SupervisionUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("organised by"),
     )
     date = models.DateField(_("date"))
     attendees = models.ManyToManyField(
@@ -289,6 +301,13 @@ class Inspection(CleanTextMixin, models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__isnull=False, unit__isnull=True)
+                | Q(group__isnull=True, unit__isnull=False),
+                name="inspection_one_organiser",
+            ),
+        ]
 
     def __str__(self):
         return _("Inspection of %(project)s on %(date)s") % {

@@ -97,3 +97,12 @@ def user_can_follow_item(user, item) -> bool:
     if item.project_id is None:
         return user_can_manage_supervision(user, item.body)
     return user_can_inspect(user, item.project)
+
+
+def user_can_record_county_inspection(user, project) -> bool:
+    """Record an inspection (视察) of a county congress's project, organised by one of its
+    special committees or offices: the county's staff (县人大常委会工作人员). A county
+    project has no supervision group, so its deputies do not record their own."""
+    if project.county_id is None:
+        return False
+    return user_can_manage_supervision(user, project.county)

@@ -36,6 +36,16 @@ urlpatterns = [
         name="hearing_create",
     ),
     path("supervision/projects/<int:pk>/oversight/", views.oversight_edit, name="oversight_edit"),
+    path(
+        "supervision/projects/<int:pk>/county-inspections/",
+        views.county_inspections,
+        name="county_inspections",
+    ),
+    path(
+        "supervision/projects/<int:pk>/county-inspections/new/",
+        views.county_inspection_create,
+        name="county_inspection_create",
+    ),
     path("supervision/rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("supervision/hearings/<int:pk>/", views.hearing_detail, name="hearing_detail"),
 ]

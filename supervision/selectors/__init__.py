@@ -7,7 +7,10 @@ re-exported here, so callers keep writing ``from supervision import selectors``.
 from ._base import AWAITING, OPEN, SUPERVISED
 from .cadence import cadence_rows, project_dues, rules_for
 from .county import (
+    county_deputies_in_office,
+    county_deputy_groups,
     county_hearings,
+    county_inspections,
     county_project_oversight,
     county_projects,
     county_round_schedule,
@@ -33,7 +36,10 @@ __all__ = [
     "OPEN",
     "SUPERVISED",
     "cadence_rows",
+    "county_deputies_in_office",
+    "county_deputy_groups",
     "county_hearings",
+    "county_inspections",
     "county_project_oversight",
     "county_projects",
     "county_round_schedule",

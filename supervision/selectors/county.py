@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
-from congress.models import County
+from congress.models import County, Delegation, DelegationMember, Deputy, Term
 from projects.models import Project
 
 from .. import schedule
 from ..models import (
     CountySupervisionSettings,
     Hearing,
+    Inspection,
     LedgerItem,
     ProjectOversight,
     SupervisionRound,
@@ -59,7 +61,8 @@ def county_round_schedule(county: County, *, year: int, today: datetime.date) ->
 
 
 def county_projects(county: County, *, today: datetime.date) -> QuerySet[Project]:
-    """The county's elected projects with their 督办领导, committee and hand-over counts."""
+    """The county's elected projects with their 督办领导, committee, hand-over counts and
+    the number of inspections (视察) held."""
     return (
         Project.objects.filter(county=county, status__in=SUPERVISED)
         .defer("tokens")
@@ -67,13 +70,20 @@ def county_projects(county: County, *, today: datetime.date) -> QuerySet[Project
         .annotate(
             open_items=_count(LedgerItem, status__in=OPEN),
             overdue_items=_count(LedgerItem, status__in=AWAITING, deadline__lt=today),
+            inspections_n=_count(Inspection),
         )
         .order_by("status", "title", "pk")
     )
 
 
 def county_units(county: County) -> QuerySet[SupervisionUnit]:
-    return SupervisionUnit.objects.filter(county=county).select_related("contact")
+    """The county's committees and offices, each with the number of inspections (视察) it
+    organised (``inspections_n``)."""
+    return (
+        SupervisionUnit.objects.filter(county=county)
+        .select_related("contact")
+        .annotate(inspections_n=Count("inspections"))
+    )
 
 
 def county_rounds(county: County) -> QuerySet[SupervisionRound]:
@@ -108,3 +118,61 @@ def county_project_oversight(project: Project) -> dict | None:
         "rounds": list(SupervisionRound.objects.filter(projects=project).order_by("-date")),
         "hearings": list(Hearing.objects.filter(projects=project).order_by("-date")),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Deputies' inspections (视察) organised by a special committee or office
+
+
+def county_deputies_in_office(county: County) -> QuerySet[Deputy]:
+    """The county's deputies in office (县人大代表): who may attend an inspection of one of
+    the county congress's projects."""
+    return Deputy.objects.filter(township__county=county, is_county_deputy=True, in_office=True)
+
+
+def county_deputy_groups(county: County) -> list[tuple[str, list[Deputy]]]:
+    """The county's deputies in office grouped for a long checkbox list: by delegation (代表团)
+    of the county's current term, in the delegations' order; deputies in no delegation by
+    township. Within a group 姓氏笔画. Four queries whatever the number of deputies."""
+    deputies = list(
+        county_deputies_in_office(county)
+        .select_related("township")
+        .only("pk", "name", "township__name", "township__id")
+        .order_by("name_sort_key", "id")
+    )
+    term = Term.objects.filter(county=county, level="county").order_by("-number").first()
+    seat: dict[int, int] = {}
+    delegations: list[Delegation] = []
+    if term is not None:
+        seat = dict(
+            DelegationMember.objects.filter(term=term).values_list("deputy_id", "delegation_id")
+        )
+        delegations = list(Delegation.objects.filter(term=term).order_by("order", "id"))
+    by_delegation: dict[int, list[Deputy]] = {d.pk: [] for d in delegations}
+    by_township: dict[str, list[Deputy]] = {}
+    for deputy in deputies:
+        delegation_id = seat.get(deputy.pk)
+        if delegation_id in by_delegation:
+            by_delegation[delegation_id].append(deputy)
+        else:
+            by_township.setdefault(deputy.township.name, []).append(deputy)
+    groups = [(d.name, by_delegation[d.pk]) for d in delegations if by_delegation[d.pk]]
+    for township_name in sorted(by_township):
+        label = (
+            _("%(township)s (in no delegation)") % {"township": township_name}
+            if delegations
+            else township_name
+        )
+        groups.append((label, by_township[township_name]))
+    return groups
+
+
+def county_inspections(project: Project) -> QuerySet[Inspection]:
+    """A county project's inspections, newest first, with the organising committee and the
+    number of deputies attending (one query)."""
+    return (
+        Inspection.objects.filter(project=project)
+        .select_related("unit", "recorded_by")
+        .annotate(attendee_count=Count("attendees", distinct=True))
+        .order_by("-date", "-id")
+    )

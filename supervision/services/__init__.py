@@ -8,6 +8,7 @@ from ..messages import recommender_message
 from ._base import SUPERVISED, ruleset_for
 from .county import (
     Finding,
+    county_inspection_record,
     county_round_dates,
     county_round_reminders_send,
     county_settings_update,
@@ -50,6 +51,7 @@ __all__ = [
     "PLAN_FIELDS",
     "REPORT_FIELDS",
     "SUPERVISED",
+    "county_inspection_record",
     "county_round_dates",
     "county_round_reminders_send",
     "county_settings_update",

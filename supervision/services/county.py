@@ -1,9 +1,10 @@
 """A county congress's supervision of its own elected projects (issue 17): the special
 committees and offices (专门委员会 / 办公室), each project's 督办领导 and responsible unit, the
 concentrated supervision (集中督查) settings and records, hearings (听取审议: 主任会议 /
-常委会会议) and their follow-up items in the hand-over ledger, and the reminders before each
-concentrated supervision. The county's staff (县人大常委会工作人员) write; every write is one
-transaction with its audit row."""
+常委会会议) and their follow-up items in the hand-over ledger, deputies' inspections (视察)
+organised by a committee, and the reminders before each concentrated supervision. The
+county's staff (县人大常委会工作人员) write; every write is one transaction with its audit
+row."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from congress.audit import AuditAction
-from congress.models import County, RoleAssignment
+from congress.models import County, Deputy, RoleAssignment
 from congress.services import audit_record
 from livelihood.i18n import in_site_language
 from projects.models import Project
@@ -29,16 +30,19 @@ from ..models import (
     CountySupervisionSettings,
     Hearing,
     HearingBody,
+    Inspection,
     ItemSource,
     NotificationKind,
     ProjectOversight,
     SupervisionRound,
     SupervisionUnit,
 )
-from ..permissions import user_can_manage_supervision
+from ..permissions import user_can_manage_supervision, user_can_record_county_inspection
+from ..selectors.county import county_deputies_in_office
 from ._base import SUPERVISED, _require, _today
 from .ledger import _item_create
 from .notifications import _notify
+from .photos import _check_photos, _save_photos
 
 # The usual special committees and offices of a county standing committee; a county edits
 # its own list (services below) and the defaults are written only when staff ask for them.
@@ -387,6 +391,81 @@ def hearing_record(
         },
     )
     return hearing
+
+
+# ---------------------------------------------------------------------------------------------
+# Deputies' inspections (视察) organised by a special committee or office
+
+
+@transaction.atomic
+def county_inspection_record(
+    *,
+    actor,
+    project: Project,
+    date: datetime.date,
+    attendees: Iterable[Deputy],
+    notes: str,
+    unit: SupervisionUnit | None = None,
+    photos=(),
+    keep_location: bool = False,
+    problems: Sequence[str] = (),
+) -> Inspection:
+    """An inspection (视察) of an elected county project by county deputies, organised by a
+    special committee or office of the county (by default the one following the project,
+    ``ProjectOversight.unit``). Recorded by the county's staff; each problem found becomes a
+    ledger item of the county (recorded, to be handed over) as after a group's inspection."""
+    project = Project.objects.select_related("county").get(pk=project.pk)
+    county = project.county
+    if county is None:
+        raise ValidationError(
+            _("A township's project is inspected by its supervision group, not a committee.")
+        )
+    _require(user_can_record_county_inspection(actor, project))
+    if project.status not in SUPERVISED:
+        raise ValidationError(_("Only an elected project is supervised."))
+    if unit is None:
+        oversight = ProjectOversight.objects.filter(project=project).select_related("unit").first()
+        unit = oversight.unit if oversight else None
+    if unit is None:
+        raise ValidationError(
+            {"unit": _("Choose the special committee or office that organised the inspection.")}
+        )
+    if unit.county_id != county.pk or not unit.active:
+        raise ValidationError({"unit": _("Choose a committee or office of this county.")})
+    if date > _today():
+        raise ValidationError({"date": _("An inspection cannot be dated in the future.")})
+    attendees = list(attendees)
+    if not attendees:
+        raise ValidationError({"attendees": _("Tick who attended.")})
+    ids = {d.pk for d in attendees}
+    if county_deputies_in_office(county).filter(pk__in=ids).count() != len(ids):
+        raise ValidationError(
+            {"attendees": _("Only the county's deputies in office can be ticked.")}
+        )
+    uploads = _check_photos(photos, keep_location)
+    inspection = Inspection(project=project, unit=unit, date=date, notes=notes, recorded_by=actor)
+    inspection.full_clean()
+    inspection.save()
+    inspection.attendees.set(attendees)
+    _save_photos(actor=actor, uploads=uploads, keep_location=keep_location, inspection=inspection)
+    audit_record(
+        actor=actor,
+        action=AuditAction.INSPECTION_RECORD,
+        obj=inspection,
+        county=county,
+        after={"date": str(date), "unit": unit.pk, "attendees": sorted(ids)},
+    )
+    for title in problems:
+        title = (title or "").strip()
+        if title:
+            _item_create(
+                actor=actor,
+                project=project,
+                title=title[:200],
+                source=ItemSource.INSPECTION,
+                inspection=inspection,
+            )
+    return inspection
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ One module per page group (see the app's README, "Code layout"); ``urls.py`` rea
 from here."""
 
 from .county import (
+    county_inspection_create,
+    county_inspections,
     county_ledger,
     county_overview,
     county_settings,
@@ -26,6 +28,8 @@ from .township import ledger, overview
 __all__ = [
     "ITEM_ACTIONS",
     "PHOTO_CSP",
+    "county_inspection_create",
+    "county_inspections",
     "county_ledger",
     "county_overview",
     "county_settings",

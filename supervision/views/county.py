@@ -1,6 +1,7 @@
 """A county congress's supervision (issue 17): the overview (projects with their 督办领导 and
 committee, the year's concentrated supervisions), the county's ledger, committees and
-settings, the 督办 assignment of a project, concentrated supervisions and hearings.
+settings, the 督办 assignment of a project, concentrated supervisions and hearings, and the
+deputies' inspections (视察) of a project organised by a committee.
 
 Readers: the county's roles, its reviewers and its prefecture's (``county_view``); writers:
 the county's staff. Outside the scope: 404; a reader posting or opening a form: 403."""
@@ -22,7 +23,11 @@ from projects.models import Project
 
 from .. import forms, selectors, services
 from ..models import Hearing, ItemStatus, SupervisionRound, SupervisionUnit
-from ..permissions import user_can_manage_supervision, user_can_view_supervision
+from ..permissions import (
+    user_can_manage_supervision,
+    user_can_record_county_inspection,
+    user_can_view_supervision,
+)
 from ._common import _apply, _project_or_404
 
 
@@ -202,6 +207,104 @@ def oversight_edit(request, pk):
             "form": form,
             "title": _("Supervising leader and committee"),
         },
+    )
+
+
+def _county_project_or_404(request, pk):
+    """A county congress's project the user may read (its county's roles and reviewers);
+    a township's project, or one out of scope: 404."""
+    project = _project_or_404(request, pk)
+    if project.county_id is None:
+        raise Http404
+    return project
+
+
+@login_required
+def county_inspections(request, pk):
+    """The inspections (视察) of a county project organised by its committees: who organised
+    each, when, how many deputies attended. Readers see the list; staff record one."""
+    project = _county_project_or_404(request, pk)
+    return render(
+        request,
+        "supervision/county_inspections.html",
+        {
+            "county": project.county,
+            "project": project,
+            "inspections": list(
+                selectors.county_inspections(project).prefetch_related("photos", "items")
+            ),
+            "can_record": user_can_record_county_inspection(request.user, project),
+        },
+    )
+
+
+def _deputy_groups(county, selected: set[int]) -> list[dict]:
+    """The attendee checkboxes by delegation; a group holding a ticked deputy starts open
+    (when the page comes back with an error)."""
+    return [
+        {
+            "label": label,
+            "deputies": deputies,
+            "ticked": sum(d.pk in selected for d in deputies),
+        }
+        for label, deputies in selectors.county_deputy_groups(county)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def county_inspection_create(request, pk):
+    project = _county_project_or_404(request, pk)
+    county = project.county
+    if not user_can_record_county_inspection(request.user, project):
+        raise PermissionDenied
+    oversight = getattr(project, "oversight", None)
+    form = forms.CountyInspectionForm(
+        request.POST or None,
+        request.FILES or None,
+        county=county,
+        initial={"unit": oversight.unit_id if oversight else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.county_inspection_record(
+                actor=request.user,
+                project=project,
+                unit=data["unit"],
+                date=data["date"],
+                attendees=data["attendees"],
+                notes=data["notes"],
+                photos=data["photos"],
+                keep_location=data["keep_location"],
+                problems=form.problem_lines(),
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            if inspection.items.exists():
+                messages.success(
+                    request,
+                    _(
+                        "The inspection is recorded; the problems found are in the hand-over "
+                        "ledger, to hand over."
+                    ),
+                )
+            else:
+                messages.success(request, _("The inspection is recorded."))
+            return redirect("supervision:county_inspections", pk=project.pk)
+    selected = form.selected_attendees()
+    return render(
+        request,
+        "supervision/county_inspection_form.html",
+        {
+            "county": county,
+            "project": project,
+            "form": form,
+            "deputy_groups": _deputy_groups(county, selected),
+            "selected": selected,
+        },
+        status=400 if request.method == "POST" else None,
     )
 
 
