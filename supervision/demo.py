@@ -411,7 +411,7 @@ def _county_inspections(county, projects, *, actor, today: datetime.date) -> lis
         for days_ago, size, notes, problems in visits:
             # spread over the list (a mix of delegations), from a different start each time
             start = (project.pk + days_ago) % len(deputies)
-            stride = max(1, min(5, len(deputies) // size))
+            stride = max(1, len(deputies) // size)
             attending = (deputies[start:] + deputies[:start])[::stride][:size]
             services.county_inspection_record(
                 actor=actor,
