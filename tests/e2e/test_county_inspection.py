@@ -14,7 +14,8 @@ from congress.models import Deputy, Role, Term
 from projects import services as project_services
 from supervision import services
 from supervision.models import Inspection
-from tests.e2e.conftest import PHONE, login, shot
+from tests.e2e.conftest import DESKTOP, PHONE, login, open_page, shot
+from tests.e2e.test_accessibility import AXE, BAD_IMPACTS, RUN_AXE
 from tests.factories import DeputyFactory, TownshipFactory, user_with_county_role
 
 
@@ -93,3 +94,32 @@ def test_record_a_county_inspection_on_a_phone(page, world):
     shot(page, "list-390")
     inspection = Inspection.objects.get(project=project)
     assert inspection.attendees.count() == 3 and one in inspection.attendees.all()
+
+
+def test_the_form_and_the_list_pass_axe(browser, live_server, world, browser_errors):
+    """No serious or critical axe-core violation on the form (240 deputies) and the list,
+    at 390 and 1280 px."""
+    project, unit = _county_with_240_deputies(world)
+    axe = AXE.read_text()
+    paths = (
+        f"/supervision/projects/{project.pk}/county-inspections/new/",
+        f"/supervision/projects/{project.pk}/county-inspections/",
+    )
+    bad = []
+    for viewport in (PHONE, DESKTOP):
+        context, page = open_page(
+            browser, live_server, browser_errors, viewport=viewport, bypass_csp=True
+        )
+        try:
+            login(page, "county_staff")
+            for path in paths:
+                page.goto(path)
+                page.add_script_tag(content=axe)
+                bad += [
+                    f"{path} at {viewport['width']}: {v['id']} {v['help']}"
+                    for v in page.evaluate(RUN_AXE)
+                    if v["impact"] in BAD_IMPACTS
+                ]
+        finally:
+            context.close()
+    assert bad == []
