@@ -603,16 +603,28 @@ class ProjectRow:
 
 
 def elected_rows(
-    *, township_id: int, year: int, as_of: datetime.date | None = None
+    *,
+    township_id: int | None = None,
+    county_id: int | None = None,
+    year: int,
+    as_of: datetime.date | None = None,
 ) -> list[ProjectRow]:
-    """The elected projects of a township's plan as of the date, with their evidence and
-    satisfaction result as of the same date (one query each)."""
+    """The elected projects of a body's plan as of the date — a township's, or with
+    ``county_id`` a county congress's own (县本级) — with their evidence and satisfaction
+    result as of the same date (one query each)."""
+    if (township_id is None) == (county_id is None):
+        raise TypeError("elected_rows takes township_id or county_id")
     as_of = as_of or timezone.localdate()
+    plan = (
+        {"vote_result__vote__candidate_list__plan__township_id": township_id}
+        if township_id is not None
+        else {"vote_result__vote__candidate_list__plan__county_id": county_id}
+    )
     results = (
         CandidateResult.objects.filter(
             _elected(day_end(as_of)),
-            vote_result__vote__candidate_list__plan__township_id=township_id,
             vote_result__vote__candidate_list__plan__year=year,
+            **plan,
         )
         .select_related("candidate", "candidate__project", "vote_result")
         .order_by("candidate__vote_id", "candidate__position")

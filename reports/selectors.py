@@ -200,46 +200,9 @@ def county_congress_dashboard(
         year=year,
         as_of=as_of,
         figures=figures,
-        projects=county_elected_rows(county_id=county.pk, year=year, as_of=as_of),
+        projects=indicators.elected_rows(county_id=county.pk, year=year, as_of=as_of),
         plan=plan,
     )
-
-
-def county_elected_rows(
-    *, county_id: int, year: int, as_of: datetime.date | None = None
-) -> list[ProjectRow]:
-    """The elected projects of the county congress's own plan as of the date, with their
-    evidence and satisfaction (indicators.elected_rows for a county: the same definition of
-    an elected project, ``indicators._elected``, and the same evidence and ratings)."""
-    as_of = as_of or timezone.localdate()
-    results = (
-        CandidateResult.objects.filter(
-            indicators._elected(indicators.day_end(as_of)),
-            vote_result__vote__candidate_list__plan__county_id=county_id,
-            vote_result__vote__candidate_list__plan__year=year,
-        )
-        .select_related("candidate", "candidate__project", "vote_result")
-        .order_by("candidate__vote_id", "candidate__position")
-    )
-    rows = [
-        ProjectRow(
-            project=cr.candidate.project,
-            title=cr.candidate.title,
-            investment=cr.candidate.investment,
-            yes=cr.yes,
-            pass_base=cr.vote_result.pass_base_count,
-            vote_id=cr.vote_result.vote_id,
-        )
-        for cr in results
-    ]
-    projects = [r.project for r in rows if r.project is not None]
-    evidence = indicators.projects_evidence(projects, as_of=as_of)
-    ratings = indicators.satisfaction_rows([p.pk for p in projects], as_of=as_of)
-    for row in rows:
-        if row.project is not None:
-            row.evidence = evidence.get(row.project.pk)
-            row.satisfaction = ratings.get(row.project.pk)
-    return rows
 
 
 def county_oversight_rows(

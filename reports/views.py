@@ -566,7 +566,7 @@ def public_county(request, pk, year=None):
     year = _year_or_404(year)
     if year is None:
         year = years[0] if years else None
-    projects = selectors.county_elected_rows(county_id=county.pk, year=year) if year else []
+    projects = selectors.elected_rows(county_id=county.pk, year=year) if year else []
     milestones = selectors.milestone_rows([r.project.pk for r in projects if r.project])
     for row in projects:
         if row.project is not None:
