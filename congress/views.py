@@ -28,6 +28,7 @@ from .forms import (
 )
 from .models import AttendanceStatus, Delegation, RoleAssignment, Term
 from .permissions import (
+    get_scope,
     user_can_manage_county_congress,
     user_can_manage_session,
     user_can_manage_township,
@@ -479,6 +480,9 @@ def county_congress(request, county):
             if current
             else 0,
             "can_manage": user_can_manage_county_congress(request.user, county),
+            # The congress's quarterly reports (reports app): its staff and its reviewers.
+            "can_read_reports": user_can_manage_county_congress(request.user, county)
+            or county.pk in get_scope(request.user).reviewer_counties,
         },
     )
 

@@ -53,7 +53,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
 @admin.register(Inspection)
 class InspectionAdmin(admin.ModelAdmin):
     list_display = ["project", "date"]
-    raw_id_fields = ["project", "group", "recorded_by"]
+    raw_id_fields = ["project", "group", "unit", "recorded_by"]
 
 
 class LedgerEventInline(admin.TabularInline):

@@ -96,3 +96,24 @@ def test_township_staff_cannot_manage_the_county_session(world, client):
     response = client.post(reverse("congress:session_open_roll", args=[session.pk]))
     assert response.status_code == 404
     assert not session.attendance.exists()
+
+
+def test_the_county_congress_page_links_what_each_role_may_open(world, county_users, client):
+    """Staff reach the QR codes and the quarterly reports from the congress page; a reviewer
+    the reports only; the county's teller neither (both would refuse them)."""
+    page = reverse("congress:county_congress", args=[world.county.pk])
+    qr = reverse("projects:county_intake_codes", args=[world.county.pk])
+    reports = reverse("reports:county_congress_reports", args=[world.county.pk])
+    seen = {}
+    for role in ("county_staff", "prefecture_reviewer", "county_teller"):
+        client.force_login(county_users[role])
+        text = client.get(page).content.decode()
+        seen[role] = (f'href="{qr}"' in text, f'href="{reports}"' in text)
+        for url, shown in zip((qr, reports), seen[role], strict=True):
+            if shown:
+                assert client.get(url).status_code == 200, (role, url)
+    assert seen == {
+        "county_staff": (True, True),
+        "prefecture_reviewer": (False, True),
+        "county_teller": (False, False),
+    }

@@ -406,3 +406,11 @@ def test_the_demo_records_committee_inspections_once(world, county_staff, projec
     assert SupervisionUnit.objects.filter(county=world.county).exists()
     county_supervision_demo(world.county, actor=county_staff, today=today)
     assert Inspection.objects.filter(project=project).count() == 2
+
+
+def test_the_projects_supervision_page_links_its_inspections(world, project, client):
+    client.force_login(world.users["reviewer"])
+    page = client.get(reverse("supervision:project_detail", args=[project.pk]))
+    assert page.status_code == 200
+    link = reverse("supervision:county_inspections", args=[project.pk])
+    assert f'href="{link}"' in page.content.decode()
