@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from livelihood.transitions import Machine, move
@@ -454,12 +454,43 @@ def _cell(raw) -> str:
     return str(raw).strip()
 
 
+# Between a township's name and its village's in a county file: "青石镇东河村", "青石镇 东河村",
+# "青石镇/东河村" (full-width too) all name the same village.
+VILLAGE_SEPARATOR_RE = re.compile(r"[\s/／]+")
+
+
+def compact_village_name(text: str) -> str:
+    """A village cell of a county's file without the spaces and slashes between its parts."""
+    return VILLAGE_SEPARATOR_RE.sub("", _cell(text))
+
+
+def county_village_names(
+    villages: Iterable[tuple[object, str, str]],
+) -> tuple[dict[str, object], frozenset[str]]:
+    """The names a county's file may give its villages, from (key, township name, village
+    name) triples: every village by "<township><village>", and by its bare name where that
+    name is the county's only one. A bare name several townships share is ambiguous: it is
+    returned in the second set, never mapped. Names are compacted (``compact_village_name``)."""
+    found: dict[str, set] = {}
+    for key, township_name, village_name in villages:
+        for name in (township_name + village_name, village_name):
+            found.setdefault(compact_village_name(name), set()).add(key)
+    names = {name: next(iter(keys)) for name, keys in found.items() if len(keys) == 1}
+    ambiguous = frozenset(name for name, keys in found.items() if len(keys) > 1)
+    return names, ambiguous
+
+
 def parse_suggestion_row(
-    raw: Mapping, *, village_names: set[str], deputy_names: set[str]
+    raw: Mapping,
+    *,
+    village_names: Collection[str],
+    deputy_names: Collection[str],
+    ambiguous_villages: Collection[str] = frozenset(),
 ) -> ImportRow:
     """Validate one spreadsheet row given as {column key: cell value}.
 
-    Codes: required, too_long, channel, village, deputy, number, date, phone.
+    Codes: required, too_long, channel, village, village_ambiguous (a name several villages
+    share), deputy, number, date, phone.
     Dates arrive either as ``datetime``/``date`` cells or as text (2027-10-31, 2027年10月31日).
     """
     import datetime
@@ -491,7 +522,9 @@ def parse_suggestion_row(
         errors.append(("channel", "channel" if channel_text else "required"))
     values["channel"] = channel
     village = _cell(raw.get("village"))
-    if village and village not in village_names:
+    if village and village in ambiguous_villages:
+        errors.append(("village", "village_ambiguous"))
+    elif village and village not in village_names:
         errors.append(("village", "village"))
     values["village"] = village
     deputy = _cell(raw.get("deputy"))

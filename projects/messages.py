@@ -43,7 +43,22 @@ def lock_refusal_message(check: domain.ListCheck) -> str:
     return _("The plan has no slots.")
 
 
-def import_row_message(code: str) -> str:
+def import_row_message(code: str, *, county: bool = False, example: str = "") -> str:
+    """The sentence for a bad cell; ``county`` for a county congress's file, where villages
+    and deputies are looked up in the whole county; ``example`` a qualified village name
+    ("青石镇东河村") for an ambiguous bare one."""
+    if county:
+        by_county = {
+            "village": _("No village of this name in the county."),
+            "village_ambiguous": _(
+                "Several villages of the county have this name: write the township too, "
+                "e.g. %(example)s."
+            )
+            % {"example": example},
+            "deputy": _("No county deputy in office of this name in the county."),
+        }
+        if code in by_county:
+            return by_county[code]
     return {
         "required": _("This cell is required."),
         "too_long": _("Too long."),
