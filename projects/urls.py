@@ -62,6 +62,18 @@ urlpatterns = [
         COUNTY,
         name="county_suggestion_decide",
     ),
+    path(
+        "counties/<int:pk>/suggestions/import/",
+        views.suggestion_import,
+        COUNTY,
+        name="county_suggestion_import",
+    ),
+    path(
+        "counties/<int:pk>/suggestions/template.xlsx",
+        views.suggestion_template,
+        COUNTY,
+        name="county_suggestion_template",
+    ),
     path("counties/<int:pk>/projects/", views.project_list, COUNTY, name="county_project_list"),
     path(
         "counties/<int:pk>/projects/new/",

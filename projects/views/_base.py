@@ -22,6 +22,8 @@ COUNTY_URL_NAMES = {
     "suggestion_list": "county_suggestion_list",
     "suggestion_create": "county_suggestion_create",
     "suggestion_decide": "county_suggestion_decide",
+    "suggestion_import": "county_suggestion_import",
+    "suggestion_template": "county_suggestion_template",
     "project_list": "county_project_list",
     "project_create": "county_project_create",
     "plan_list": "county_plan_list",

@@ -28,6 +28,7 @@ from ..permissions import (
     user_can_triage_suggestions,
     user_can_view_body,
 )
+from ..services.imports import example_village
 from ._base import _render, body_url, body_view
 
 TRIAGE_PAGE_SIZE = 25
@@ -253,13 +254,15 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 @body_view(check=user_can_triage_suggestions)
-def suggestion_import(request, township):
+def suggestion_import(request, body):
+    """Suggestions collected offline, from an .xlsx file, into the intake of a township or
+    of a county congress (``/counties/<pk>/suggestions/import/``)."""
     form = SuggestionUploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
             created = services.suggestion_import(
-                actor=request.user, township=township, data=form.cleaned_data["file"].read()
+                actor=request.user, **body_fields(body), data=form.cleaned_data["file"].read()
             )
         except services.SuggestionImportError as exc:
             errors = exc.errors
@@ -267,19 +270,22 @@ def suggestion_import(request, township):
             messages.success(
                 request, _("%(count)s suggestions imported.") % {"count": len(created)}
             )
-            return redirect("projects:suggestion_list", pk=township.pk)
+            return redirect(body_url("suggestion_list", body))
     return _render(
         request,
         "projects/suggestion_import.html",
-        {"township": township, "form": form, "errors": errors},
+        {"body": body, "form": form, "errors": errors},
         status=400 if errors or form.errors else 200,
     )
 
 
 @body_view(check=user_can_triage_suggestions)
-def suggestion_template(request, township):
-    village = township.villages.values_list("name", flat=True).first() or ""
-    return _xlsx_response(xlsx.template_bytes(village), "民生实事项目建议导入模板.xlsx")
+def suggestion_template(request, body):
+    """The import template; its example names one of the body's villages — for a county in
+    the "<township><village>" form a county's file always accepts."""
+    return _xlsx_response(
+        xlsx.template_bytes(example_village(body)), "民生实事项目建议导入模板.xlsx"
+    )
 
 
 @login_required
