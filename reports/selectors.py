@@ -327,50 +327,33 @@ def project_results(project: Project) -> list[CandidateResult]:
     )
 
 
-def public_township_years(township: Township) -> list[int]:
-    """Years with a published project vote."""
+def _plan_of(body: Township | County) -> dict:
+    """The filter on a vote's plan for a body: a township's, or a county congress's own."""
+    key = "county" if isinstance(body, County) else "township"
+    return {f"candidate_list__plan__{key}": body}
+
+
+def public_years(body: Township | County) -> list[int]:
+    """Years with a published project vote of the body's plan (a township's, or a county
+    congress's own)."""
+    plan = {f"vote_result__vote__{k}": v for k, v in _plan_of(body).items()}
     return sorted(
         set(
-            CandidateResult.objects.filter(
-                ELECTED_RESULT, vote_result__vote__candidate_list__plan__township=township
-            ).values_list("vote_result__vote__candidate_list__plan__year", flat=True)
+            CandidateResult.objects.filter(ELECTED_RESULT, **plan).values_list(
+                "vote_result__vote__candidate_list__plan__year", flat=True
+            )
         ),
         reverse=True,
     )
 
 
-def public_votes(township: Township, year: int):
+def public_votes(body: Township | County, year: int):
+    """The body's published votes of the year's plan, in the order they were set up."""
     from voting.models import Vote
 
     return list(
         Vote.objects.filter(
-            candidate_list__plan__township=township,
-            candidate_list__plan__year=year,
-            status=VoteStatus.PUBLISHED,
-        ).order_by("created_at")
-    )
-
-
-def public_county_years(county: County) -> list[int]:
-    """Years with a published project vote of the county congress's own plan."""
-    return sorted(
-        set(
-            CandidateResult.objects.filter(
-                ELECTED_RESULT, vote_result__vote__candidate_list__plan__county=county
-            ).values_list("vote_result__vote__candidate_list__plan__year", flat=True)
-        ),
-        reverse=True,
-    )
-
-
-def public_county_votes(county: County, year: int):
-    from voting.models import Vote
-
-    return list(
-        Vote.objects.filter(
-            candidate_list__plan__county=county,
-            candidate_list__plan__year=year,
-            status=VoteStatus.PUBLISHED,
+            **_plan_of(body), candidate_list__plan__year=year, status=VoteStatus.PUBLISHED
         ).order_by("created_at")
     )
 

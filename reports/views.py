@@ -527,32 +527,39 @@ def public_index(request):
     )
 
 
-@replica_reads
-def public_township(request, pk, year=None):
-    township = Township.objects.select_related("county").filter(pk=pk).first()
-    if township is None:
-        raise Http404
-    years = selectors.public_township_years(township)
+def _public_body(request, body, year, template: str, name: str):
+    """A body's public page: the elected projects of its published votes of the year (the
+    latest by default) with their progress, milestones and satisfaction."""
+    years = selectors.public_years(body)
     year = _year_or_404(year)
     if year is None:
         year = years[0] if years else None
-    projects = selectors.elected_rows(township_id=township.pk, year=year) if year else []
+    key = "county_id" if isinstance(body, County) else "township_id"
+    projects = selectors.elected_rows(**{key: body.pk}, year=year) if year else []
     milestones = selectors.milestone_rows([r.project.pk for r in projects if r.project])
     for row in projects:
         if row.project is not None:
             row.milestones = milestones.get(row.project.pk, [])
     return render(
         request,
-        "reports/public_township.html",
+        template,
         {
-            "township": township,
+            name: body,
             "year": year,
             "years": years,
             "projects": projects,
-            "votes": selectors.public_votes(township, year) if year else [],
+            "votes": selectors.public_votes(body, year) if year else [],
             "definitions": indicators.DEFINITIONS,
         },
     )
+
+
+@replica_reads
+def public_township(request, pk, year=None):
+    township = Township.objects.select_related("county").filter(pk=pk).first()
+    if township is None:
+        raise Http404
+    return _public_body(request, township, year, "reports/public_township.html", "township")
 
 
 @replica_reads
@@ -562,24 +569,4 @@ def public_county(request, pk, year=None):
     county = County.objects.filter(pk=pk).first()
     if county is None:
         raise Http404
-    years = selectors.public_county_years(county)
-    year = _year_or_404(year)
-    if year is None:
-        year = years[0] if years else None
-    projects = selectors.elected_rows(county_id=county.pk, year=year) if year else []
-    milestones = selectors.milestone_rows([r.project.pk for r in projects if r.project])
-    for row in projects:
-        if row.project is not None:
-            row.milestones = milestones.get(row.project.pk, [])
-    return render(
-        request,
-        "reports/public_county.html",
-        {
-            "county": county,
-            "year": year,
-            "years": years,
-            "projects": projects,
-            "votes": selectors.public_county_votes(county, year) if year else [],
-            "definitions": indicators.DEFINITIONS,
-        },
-    )
+    return _public_body(request, county, year, "reports/public_county.html", "county")
