@@ -45,6 +45,8 @@ router.register(
 router.register(
     "progress-reports", supervision_api.ProgressReportViewSet, basename="progress-report"
 )
+router.register("county-rounds", supervision_api.CountyRoundViewSet, basename="county-round")
+router.register("hearings", supervision_api.HearingViewSet, basename="hearing")
 router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register(
     "indicators/counties", reports_api.CountyIndicatorViewSet, basename="county-indicators"
