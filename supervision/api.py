@@ -246,17 +246,18 @@ class InspectionInput(serializers.Serializer):
 
 
 class ProgressReportInput(serializers.Serializer):
-    """Documents the multipart form (the page's ProgressReportForm validates it)."""
+    """Documents the multipart form (the page's ProgressReportForm validates it). A JSON body
+    is first checked against these types."""
 
     period = serializers.CharField(max_length=16)
     reported_on = serializers.DateField()
     invested = serializers.DecimalField(max_digits=12, decimal_places=2)
-    quantities = serializers.CharField(required=False)
+    quantities = serializers.CharField(required=False, allow_blank=True, max_length=200)
     percent_complete = serializers.IntegerField(min_value=0, max_value=100)
     milestone = serializers.CharField(required=False, allow_blank=True)
     status = serializers.CharField()
     expected_completion = serializers.DateField(required=False, allow_null=True)
-    narrative = serializers.CharField(required=False, max_length=4000)
+    narrative = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     photos = serializers.ListField(child=serializers.FileField(), required=False)
     keep_location = serializers.BooleanField(required=False)
 
@@ -416,7 +417,7 @@ class SupervisedProjectViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="progress-reports")
     def progress_reports(self, request, pk=None):
         project = self.get_object()
-        form = ProgressReportForm(request.data, request.FILES)
+        form = ProgressReportForm(_form_data(request, ProgressReportInput), request.FILES)
         if not form.is_valid():
             raise _form_errors(form)
         report = services.progress_report_submit(

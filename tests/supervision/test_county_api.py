@@ -508,3 +508,28 @@ def test_county_roles(world, county_users, row, role, expected):
     else:
         response = client.get(url)
     assert response.status_code == expected, (row.name, role, response.content[:300])
+
+
+def test_a_township_projects_json_bodies_meet_the_documented_types_first(world):
+    """The same check guards the township's inspection and progress report sent as JSON: a
+    list where a date is expected is a 400 (it was a server error in the progress report)."""
+    from tests.permissions.supervision import _objects
+
+    project = _objects(world)["project"]
+    staff = world.client("staff")
+    response = _post(
+        staff,
+        reverse("api:supervised-project-progress-reports", args=[project.pk]),
+        {"period": ["x"], "reported_on": [1], "invested": {"a": 1}, "percent_complete": [2]},
+    )
+    assert response.status_code == 400
+    assert {"period", "reported_on", "invested", "percent_complete", "status"} <= set(
+        response.json()
+    )
+    response = _post(
+        staff,
+        reverse("api:supervised-project-inspections", args=[project.pk]),
+        {"date": [1], "attendees": "x", "notes": ["y"]},
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"date", "attendees", "notes"}
