@@ -44,3 +44,30 @@ def next_round(dates, today: datetime.date) -> datetime.date | None:
 def rounds_to_remind(dates, today: datetime.date, *, days_before: int) -> list[datetime.date]:
     """Rounds whose reminder is due today: from ``days_before`` days ahead up to the day."""
     return [d for d in dates if 0 <= (d - today).days <= days_before]
+
+
+ROUND_EARLY_DAYS = 7  # a round recorded up to a week before its planned date counts for it
+
+
+def round_rows(
+    dates, held, today: datetime.date, *, year: int, early_days: int = ROUND_EARLY_DAYS
+) -> list[dict]:
+    """Each planned round of the year with its window, the windows one after another with no
+    overlap: from ``early_days`` before the date (a round recorded a little early counts for
+    it) up to ``until``, where the next round's window begins (the year's end for the last).
+    A recorded round counts for the one window it falls in (``held``); one passed unrecorded
+    (``past``) can still be recorded until then."""
+    dates = sorted(dates)
+    early = datetime.timedelta(days=early_days)
+    rows = []
+    for i, day in enumerate(dates):
+        until = dates[i + 1] - early if i + 1 < len(dates) else datetime.date(year + 1, 1, 1)
+        rows.append(
+            {
+                "date": day,
+                "until": until,
+                "held": any(day - early <= h < until for h in held),
+                "past": day < today,
+            }
+        )
+    return rows

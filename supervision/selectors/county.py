@@ -45,18 +45,7 @@ def county_round_schedule(county: County, *, year: int, today: datetime.date) ->
             "date", flat=True
         )
     )
-    rows = []
-    for i, day in enumerate(dates):
-        until = dates[i + 1] if i + 1 < len(dates) else datetime.date(year, 12, 31)
-        # A round recorded within a week before the planned date counts for it too.
-        start = day - datetime.timedelta(days=7)
-        rows.append(
-            {
-                "date": day,
-                "held": any(start <= h < until for h in held),
-                "past": day < today,
-            }
-        )
+    rows = schedule.round_rows(dates, held, today, year=year)
     return {"settings": s, "rows": rows, "next": schedule.next_round(dates, today)}
 
 

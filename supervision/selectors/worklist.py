@@ -315,12 +315,10 @@ def _county_staff_tasks(counties: set[int] | None, *, today) -> list[Task]:
         where = county_congress_name(county.name)
         schedule = county_round_schedule(county, year=today.year, today=today)
         remind = schedule["settings"].remind_days_before
-        dates = [r["date"] for r in schedule["rows"]]
-        for i, r in enumerate(schedule["rows"]):
+        for r in schedule["rows"]:
             if r["held"]:
                 continue
-            until = dates[i + 1] if i + 1 < len(dates) else datetime.date(today.year, 12, 31)
-            if r["past"] and today < until:
+            if r["past"] and today < r["until"]:
                 # Passed unrecorded: a round recorded before the next date still counts.
                 tasks.append(
                     Task(

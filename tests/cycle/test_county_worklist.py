@@ -156,22 +156,22 @@ def test_county_staff_find_the_county_congress_work_and_each_page_opens(world, c
 
 
 def test_county_staff_are_told_of_the_concentrated_supervision_and_reports_to_hear(world, client):
-    """集中督查 every two months from March on the 15th (the defaults): a week before 15 July
-    it is due, and 15 May, passed unrecorded, can still be recorded until then. A progress
+    """集中督查 every two months from March on the 15th (the defaults): 15 May, passed
+    unrecorded, can still be recorded until July's window opens a week before 15 July; from
+    then July's is due (a round recorded then counts for July, once). A progress
     report that no hearing (听取审议) has heard since is waiting to be heard; once a hearing
     hears it, it is not."""
     county = world.county
     staff = staff_of(county)
     project = _county_elected(county, "县人民医院发热门诊")
     year = TODAY().year - 1  # last year's rounds: a round may be recorded on any of its days
-    july = datetime.date(year, 7, 10)
-    tasks = [t for t in tasks_for(staff, today=july) if t.kind == "round_due"]
-    assert [(t.due, t.overdue) for t in tasks] == [
-        (datetime.date(year, 5, 15), True),
-        (datetime.date(year, 7, 15), False),
-    ]
-    assert all(t.where.startswith("青山县") for t in tasks)
+    early_july, july = datetime.date(year, 7, 5), datetime.date(year, 7, 10)
+    tasks = [t for t in tasks_for(staff, today=early_july) if t.kind == "round_due"]
+    assert [(t.due, t.overdue) for t in tasks] == [(datetime.date(year, 5, 15), True)]
     assert tasks[0].url == reverse("supervision:round_create", args=[county.pk])
+    due = [t for t in tasks_for(staff, today=july) if t.kind == "round_due"]
+    assert [(t.due, t.overdue) for t in due] == [(datetime.date(year, 7, 15), False)]
+    assert all(t.where.startswith("青山县") for t in tasks + due)
     # In June only May's is listed (July is a month away); in August only July's: May's can
     # no longer be recorded (a round recorded now counts for July).
     june, august = datetime.date(year, 6, 1), datetime.date(year, 8, 1)

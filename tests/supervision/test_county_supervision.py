@@ -75,6 +75,27 @@ def test_next_round_and_reminder_window():
     assert schedule.rounds_to_remind(dates, datetime.date(2026, 7, 16), days_before=7) == []
 
 
+def test_round_windows_held_and_past():
+    d = datetime.date
+    dates = [d(2026, 3, 15), d(2026, 5, 15), d(2026, 7, 15)]
+    # Recorded a week early for May (counts for May only, not also late for March), and on
+    # 1 August for July.
+    held = [d(2026, 5, 8), d(2026, 8, 1)]
+    rows = schedule.round_rows(dates, held, d(2026, 6, 1), year=2026)
+    assert [(r["date"], r["until"], r["held"], r["past"]) for r in rows] == [
+        (d(2026, 3, 15), d(2026, 5, 8), False, True),
+        (d(2026, 5, 15), d(2026, 7, 8), True, True),
+        (d(2026, 7, 15), d(2027, 1, 1), True, False),
+    ]
+    # One round counts once: the windows do not overlap.
+    many = schedule.round_dates(2026)
+    for h in (d(2026, 3, 1) + datetime.timedelta(days=n) for n in range(300)):
+        assert sum(r["held"] for r in schedule.round_rows(many, [h], h, year=2026)) <= 1
+    # Eight days early is too early: it counts for the round before.
+    rows = schedule.round_rows(dates, [d(2026, 5, 7)], d(2026, 6, 1), year=2026)
+    assert [r["held"] for r in rows] == [True, False, False]
+
+
 # ---------------------------------------------------------------------------------------------
 # Services and pages
 
