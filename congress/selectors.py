@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.utils import timezone
 
 from .domain import Headcount, add_headcounts, headcount_from_counts, quorum_met, quorum_needed
 from .models import (
@@ -17,6 +18,7 @@ from .models import (
     Deputy,
     RuleSet,
     Session,
+    SessionStatus,
     Term,
     Township,
     Village,
@@ -307,9 +309,14 @@ def home_attention(user) -> dict:
         items["deputy"] = Deputy.objects.select_related("township", "home_village").get(
             pk=scope.deputy_id
         )
+        # Coming: in progress, or planned from today on — a planned sitting whose day has
+        # passed (staff have not closed it yet) is not one the deputy will attend.
         items["deputy_sessions"] = list(
             Session.objects.filter(attendance__deputy_id=scope.deputy_id)
-            .exclude(status="closed")
+            .filter(
+                Q(status=SessionStatus.IN_PROGRESS)
+                | Q(status=SessionStatus.PLANNED, date__gte=timezone.localdate())
+            )
             .select_related("term", "term__township")
             .order_by("date")[:5]
         )

@@ -533,3 +533,30 @@ def test_scrutineer_sees_the_vote_coming_while_it_is_open(vote_world):
     wait = task(scrutineer, "scrutiny_wait")
     assert wait.url == reverse("voting:session_votes", args=[world.session.pk])
     assert_opens(world.client("scrutineer"), wait.url)
+
+
+def test_a_deputys_coming_sessions_leave_out_past_and_closed_ones(world, client):
+    """"Your coming sessions" on a deputy's home page: a sitting in progress and planned ones
+    from today on; not one whose day has passed while staff have not closed it, nor a closed
+    one."""
+    from congress import services as congress_services
+
+    today = timezone.localdate()
+    staff = world.users["staff"]
+    sittings = {}
+    for n, (status, days) in enumerate(
+        [("planned", -30), ("in_progress", 0), ("planned", 10), ("closed", -60)], start=2
+    ):
+        session = SessionFactory(
+            term=world.term, number=n, date=today + datetime.timedelta(days=days)
+        )
+        congress_services.session_open_roll(actor=staff, session=session)
+        session.status = status  # the day's state, as the sessions' page leaves it
+        session.save(update_fields=["status"])
+        sittings[(status, days)] = session
+    client.force_login(world.users["deputy"])
+    shown = client.get("/").context["deputy_sessions"]
+    assert [s.pk for s in shown] == [
+        sittings[("in_progress", 0)].pk,
+        sittings[("planned", 10)].pk,
+    ]
