@@ -201,6 +201,8 @@ def load_county_demo() -> list[str]:
         rng = random.Random("qingshan-2026")
         _run(actor, vote, users, lambda k: _ballots(rng, weights, k, vote.slots))
         notes.append(f"published county vote {vote.pk}: {vote.title} (two teller pairs)")
+    if session.status != SessionStatus.CLOSED:  # January's sitting is over
+        congress_services.session_close(actor=actor, session=session)
     fifth = _fifth_session(term, county)
     if not Vote.objects.filter(session=fifth, kind=VoteKind.EVALUATION).exists():
         evaluation = services.evaluation_create(
