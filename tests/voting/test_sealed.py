@@ -427,6 +427,60 @@ def test_after_the_count_no_dead_ballot_or_code_row_remains(world):
         assert sealed.count(blob) == 1
 
 
+class _Reader:
+    """Another session holding voting_sealedballot (ACCESS SHARE, as a backup or a slow
+    report reading it would) from its own thread and connection until released."""
+
+    def __init__(self):
+        import threading
+
+        self.held, self.release = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._run)
+        self.thread.start()
+        assert self.held.wait(10)
+
+    def _run(self):
+        from django.db import connection as own
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                with own.cursor() as cursor:
+                    cursor.execute("LOCK TABLE voting_sealedballot IN ACCESS SHARE MODE")
+                self.held.set()
+                self.release.wait(30)
+        finally:
+            own.close()
+
+    def end(self):
+        self.release.set()
+        self.thread.join(10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rewrite_never_queues_long_behind_a_reader_and_retries(world):
+    """A VACUUM FULL queued behind a reader would hold every cast of another open vote behind
+    it: the rewrite asks for each table's lock for a moment only (lock_timeout), gives up,
+    and tries again a second later — so it finishes once the reader has gone."""
+    import threading
+
+    from voting.services import opening
+
+    reader = _Reader()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{opening.LOCK_WAIT_MS}ms'")
+            try:
+                assert opening._vacuum_full(cursor, "voting_sealedballot") is False
+                assert opening._vacuum_full(cursor, "voting_ballot") is True  # not held
+            finally:
+                cursor.execute("SET lock_timeout = 0")
+        threading.Timer(1.5, reader.release.set).start()
+        assert opening.storage_rewrite(wait=10) is True
+    finally:
+        reader.end()
+
+
 def test_the_demo_runs_the_ceremony(db):
     from voting.demo import KEY_SLIPS_FILE
     from voting.models import Vote
