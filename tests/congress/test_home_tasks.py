@@ -536,7 +536,7 @@ def test_scrutineer_sees_the_vote_coming_while_it_is_open(vote_world):
 
 
 def test_a_deputys_coming_sessions_leave_out_past_and_closed_ones(world, client):
-    """"Your coming sessions" on a deputy's home page: a sitting in progress and planned ones
+    """ "Your coming sessions" on a deputy's home page: a sitting in progress and planned ones
     from today on; not one whose day has passed while staff have not closed it, nor a closed
     one."""
     from congress import services as congress_services
