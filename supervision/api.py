@@ -376,14 +376,7 @@ class SupervisedProjectViewSet(viewsets.ReadOnlyModelViewSet):
         if not form.is_valid():
             raise _form_errors(form)
         inspection = services.inspection_record(
-            actor=request.user,
-            project=project,
-            date=form.cleaned_data["date"],
-            attendees=form.cleaned_data["attendees"],
-            notes=form.cleaned_data["notes"],
-            photos=form.cleaned_data["photos"],
-            keep_location=form.cleaned_data["keep_location"],
-            problems=form.problem_lines(),
+            actor=request.user, project=project, **form.service_fields()
         )
         return _created(inspection)
 
@@ -397,17 +390,8 @@ class SupervisedProjectViewSet(viewsets.ReadOnlyModelViewSet):
         form.fields["unit"].required = False
         if not form.is_valid():
             raise _form_errors(form)
-        data = form.cleaned_data
         inspection = services.county_inspection_record(
-            actor=request.user,
-            project=project,
-            unit=data["unit"],
-            date=data["date"],
-            attendees=data["attendees"],
-            notes=data["notes"],
-            photos=data["photos"],
-            keep_location=data["keep_location"],
-            problems=form.problem_lines(),
+            actor=request.user, project=project, **form.service_fields()
         )
         return _created(inspection)
 

@@ -181,6 +181,16 @@ class InspectionForm(forms.Form):
             if line.strip()
         ]
 
+    def service_fields(self) -> dict:
+        """The recording service's keyword arguments, as the page and the API pass them."""
+        data = self.cleaned_data
+        fields = {
+            name: data[name] for name in ("date", "attendees", "notes", "photos", "keep_location")
+        }
+        if "unit" in self.fields:
+            fields["unit"] = data["unit"]
+        return {**fields, "problems": self.problem_lines()}
+
 
 class CountyInspectionForm(InspectionForm):
     """An inspection (视察) of a county congress's project organised by one of the county's

@@ -266,18 +266,9 @@ def county_inspection_create(request, pk):
         initial={"unit": oversight.unit_id if oversight else None},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             inspection = services.county_inspection_record(
-                actor=request.user,
-                project=project,
-                unit=data["unit"],
-                date=data["date"],
-                attendees=data["attendees"],
-                notes=data["notes"],
-                photos=data["photos"],
-                keep_location=data["keep_location"],
-                problems=form.problem_lines(),
+                actor=request.user, project=project, **form.service_fields()
             )
         except ValidationError as exc:
             _apply(form, exc)

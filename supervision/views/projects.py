@@ -182,14 +182,7 @@ def inspection_create(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_record(
-                actor=request.user,
-                project=project,
-                date=form.cleaned_data["date"],
-                attendees=form.cleaned_data["attendees"],
-                notes=form.cleaned_data["notes"],
-                photos=form.cleaned_data["photos"],
-                keep_location=form.cleaned_data["keep_location"],
-                problems=form.problem_lines(),
+                actor=request.user, project=project, **form.service_fields()
             )
         except ValidationError as exc:
             _apply(form, exc)
